@@ -1,0 +1,375 @@
+"""Validate export files against the data contract and load them as one new version.
+
+The pipeline is read -> recognise -> validate -> load. Every bad row is reported as
+``file:sheet:row:column: message (value)`` with the spreadsheet's own row number and kept
+in ``rejected_rows``; valid rows load. The load is one transaction on a copy of the
+database (see ``store``), so an import that fails, or is killed, changes nothing.
+Reloading a source replaces its rows; status reports accumulate (same project and date:
+the newer import wins). Only contract columns are ever stored, so staff names in
+training exports never reach the database.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from pydantic import ValidationError
+
+from pmo_data.db import insert_rows
+from pmo_data.parse import is_blank
+from pmo_data.readers import RawSheet, ReadError, expand_paths, read_bytes
+from pmo_data.recognise import Recognised, Unrecognised, recognise
+from pmo_data.schema import ROW_MODELS, SOURCES, Column, Source
+from pmo_data.store import Store, Version
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, printed as ``file:sheet:row:column: message (value)``.
+
+    File-level and sheet-level problems leave row and column as None (printed ``-``).
+    """
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+    value: str | None = None
+
+    def line(self) -> str:
+        """The one-line report form."""
+        parts = [self.file, self.sheet or "-", str(self.row) if self.row else "-",
+                 self.column or "-"]
+        tail = f" ({self.value})" if self.value is not None else ""
+        return f"{':'.join(parts)}: {self.message}{tail}"
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    """What became of one sheet: its source (None if unrecognised) and row counts."""
+
+    file: str
+    sheet: str
+    source: str | None
+    sha256: str
+    rows_read: int
+    rows_valid: int
+    extra_columns: tuple[str, ...] = ()
+    message: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows read that did not validate."""
+        return self.rows_read - self.rows_valid
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of an import or a validation.
+
+    ``loaded`` maps source to rows written (empty for validation or when nothing loaded);
+    ``version`` is the published version, None when nothing was written.
+    """
+
+    sheets: tuple[SheetResult, ...]
+    problems: tuple[Problem, ...]
+    loaded: dict[str, int] = field(default_factory=dict)
+    valid: dict[str, int] = field(default_factory=dict)
+    version: int | None = None
+    dry_run: bool = False
+    strict: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 every row loaded (or valid), 1 some rows rejected, 2 nothing loaded."""
+        rows = self.valid if self.dry_run else self.loaded
+        if not any(rows.values()):
+            return 2
+        return 1 if self.problems else 0
+
+    def summary_lines(self) -> list[str]:
+        """Human summary: one line per sheet, then totals."""
+        lines = []
+        for s in self.sheets:
+            if s.source is None:
+                continue
+            extra = f"; not stored: {', '.join(s.extra_columns)}" if s.extra_columns else ""
+            lines.append(f"{s.file}:{s.sheet}: {s.source}, {s.rows_read} rows read, "
+                         f"{s.rows_valid} valid, {s.rows_rejected} rejected{extra}")
+        verb = "valid" if self.dry_run else "loaded"
+        counts = self.valid if self.dry_run else self.loaded
+        total = sum(counts.values())
+        if self.dry_run:
+            lines.append(f"validated: {total} rows {verb}, {len(self.problems)} problems "
+                         "(nothing written)")
+        elif self.version is None:
+            why = " (--strict: nothing loaded because of the problems)" if (
+                self.strict and self.problems) else ""
+            lines.append(f"nothing loaded; the database is unchanged{why}")
+        else:
+            lines.append(f"loaded {total} rows into version {self.version}; "
+                         f"{len(self.problems)} problems")
+        return lines
+
+
+@dataclass
+class _Batch:
+    """Validated rows of every sheet in one import, before loading."""
+
+    sheets: list[SheetResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    rejected: list[tuple[str, Problem]] = field(default_factory=list)  # (source, problem)
+    headers: dict[tuple[str, str, str], str] = field(default_factory=dict)  # file, sheet, col
+
+
+def show_value(value: Any) -> str:
+    """A cell value as the report quotes it: dates as dd/mm/yyyy, 3.0 as 3, text cut at 60."""
+    if is_blank(value):
+        return "blank"
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: dict[str, Any], column: Column) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if error.get("input") is None or kind == "missing":
+        return "required value is missing"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if column.ge is not None and column.le is not None:
+            return f"must be between {column.ge:g} and {column.le:g}"
+        if column.ge == 0:
+            return "must not be negative"
+        return str(error["msg"]).lower()
+    return str(error["msg"])
+
+
+def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
+    source = rec.source
+    model = ROW_MODELS[source.name]
+    sheet = rec.sheet
+    valid = 0
+    data = rec.data_rows()
+    for name, (_, header) in rec.columns.items():
+        batch.headers[(sheet.file, sheet.sheet, name)] = header
+    for rownum, cells in data:
+        raw: dict[str, Any] = {}
+        for name, (index, _) in rec.columns.items():
+            error_value = sheet.errors.get((rownum - 1, index))
+            raw[name] = error_value if error_value is not None else (
+                cells[index] if index < len(cells) else None)
+        try:
+            parsed = model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = str(err["loc"][0])
+                problem = Problem(sheet.file, sheet.sheet, rownum, rec.columns[name][1],
+                                  _message(err, source.column(name)), show_value(raw.get(name)))
+                batch.problems.append(problem)
+                batch.rejected.append((source.name, problem))
+            continue
+        row = parsed.model_dump()
+        row.update(source_file=sheet.file, source_sheet=sheet.sheet, source_row=rownum)
+        batch.rows[source.name].append(row)
+        valid += 1
+    batch.sheets.append(SheetResult(sheet.file, sheet.sheet, source.name, sha, len(data), valid,
+                                    rec.extra))
+
+
+def _check_duplicates(batch: _Batch) -> None:
+    """Reject every row whose key appears more than once in the batch (all its copies)."""
+    for name, rows in batch.rows.items():
+        source = SOURCES[name]
+        if not source.key:
+            continue
+        seen: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            seen[tuple(row[k] for k in source.key)].append(row)
+        dupes = {k: v for k, v in seen.items() if len(v) > 1}
+        if not dupes:
+            continue
+        bad_ids = set()
+        for key, copies in dupes.items():
+            where = ", ".join(f"{r['source_sheet']} row {r['source_row']}" for r in copies)
+            label = "+".join(source.key)
+            for row in copies:
+                bad_ids.add(id(row))
+                header = batch.headers.get(
+                    (row["source_file"], row["source_sheet"], source.key[0]), source.key[0])
+                problem = Problem(row["source_file"], row["source_sheet"], row["source_row"],
+                                  header, f"duplicate {label} (rows: {where})",
+                                  " / ".join(show_value(k) for k in key))
+                batch.problems.append(problem)
+                batch.rejected.append((name, problem))
+        batch.rows[name] = [r for r in rows if id(r) not in bad_ids]
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for row in batch.rows[name]:
+            counts[(row["source_file"], row["source_sheet"])] += 1
+        batch.sheets = [
+            SheetResult(s.file, s.sheet, s.source, s.sha256, s.rows_read,
+                        counts[(s.file, s.sheet)], s.extra_columns, s.message)
+            if s.source == name else s
+            for s in batch.sheets
+        ]
+
+
+def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None = None) -> _Batch:
+    """Read, recognise and validate (name, bytes) pairs; nothing is written."""
+    batch = _Batch()
+    for number, (name, data) in enumerate(files):
+        if progress:
+            progress(number / max(len(files), 1), f"Reading {name}")
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            sheets: list[RawSheet] = read_bytes(data, name)
+        except ReadError as exc:
+            batch.problems.append(Problem(name, None, None, None, str(exc)))
+            batch.sheets.append(SheetResult(name, "-", None, sha, 0, 0, (), str(exc)))
+            continue
+        for sheet in sheets:
+            found = recognise(sheet)
+            if isinstance(found, Unrecognised):
+                batch.problems.append(Problem(name, sheet.sheet, None, None, found.message))
+                batch.sheets.append(SheetResult(name, sheet.sheet, None, sha, 0, 0, (),
+                                                found.message))
+                continue
+            if not found.data_rows():
+                message = "no data rows under the header"
+                batch.problems.append(Problem(name, sheet.sheet, None, None, message))
+            _validate_sheet(found, batch, sha)
+    _check_duplicates(batch)
+    return batch
+
+
+def _load(con: duckdb.DuckDBPyConnection, batch: _Batch, *, user: str, strict: bool
+          ) -> dict[str, int]:
+    import_id, version = con.execute(
+        "SELECT (SELECT coalesce(max(import_id), 0) + 1 FROM imports), "
+        "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'version')"
+    ).fetchone()
+    loaded: dict[str, int] = {}
+    for name, rows in batch.rows.items():
+        if not rows:
+            continue
+        source: Source = SOURCES[name]
+        for row in rows:
+            row["import_id"] = import_id
+        if source.accumulate:
+            _delete_keys(con, source, rows)
+        else:
+            con.execute(f"DELETE FROM {name}")
+        loaded[name] = insert_rows(con, name, rows)
+    now = datetime.now().replace(microsecond=0)
+    for s in batch.sheets:
+        con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, version, s.file, s.sheet, s.source, s.sha256, s.rows_read,
+             s.rows_valid if s.source in loaded else 0, s.rows_rejected,
+             ", ".join(s.extra_columns) or None, s.message, user, now, strict],
+        )
+    if batch.rejected:
+        con.executemany(
+            "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [[import_id, p.file, p.sheet, src, p.row, p.column, p.message, p.value]
+             for src, p in batch.rejected],
+        )
+    return loaded
+
+
+def _delete_keys(con: duckdb.DuckDBPyConnection, source: Source,
+                 rows: list[dict[str, Any]]) -> None:
+    """Delete the rows of an accumulating source whose keys the incoming rows carry."""
+    keys = list(source.key)
+    types = ", ".join(f"{k} {source.column(k).sql_type}" for k in keys)
+    con.execute(f"CREATE TEMP TABLE _keys ({types})")
+    try:
+        con.executemany(f"INSERT INTO _keys VALUES ({', '.join('?' for _ in keys)})",
+                        [[r[k] for k in keys] for r in rows])
+        match = " AND ".join(f"t.{k} = _keys.{k}" for k in keys)
+        con.execute(f"DELETE FROM {source.name} t USING _keys WHERE {match}")
+    finally:
+        con.execute("DROP TABLE _keys")
+
+
+def import_files(
+    files: Sequence[tuple[str, bytes]],
+    db_path: Path | str,
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    user: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate (name, bytes) pairs and, unless ``dry_run``, load them as one new version.
+
+    Nothing is written when no row is valid, or with ``strict`` when any problem was found.
+    """
+    batch = validate_files(files, progress)
+    valid = {name: len(rows) for name, rows in batch.rows.items() if rows}
+    common = dict(sheets=tuple(batch.sheets), problems=tuple(batch.problems), valid=valid,
+                  strict=strict)
+    if dry_run:
+        return ImportReport(**common, dry_run=True)
+    if not valid or (strict and batch.problems):
+        return ImportReport(**common)
+    if progress:
+        progress(0.9, "Writing a new database version")
+    who = user or _current_user()
+    version, loaded = Store(db_path).write(lambda con: _load(con, batch, user=who, strict=strict))
+    if progress:
+        progress(1.0, "Done")
+    return ImportReport(**common, loaded=loaded, version=version.number)
+
+
+def import_paths(
+    paths: Sequence[Path | str],
+    db_path: Path | str,
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    user: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import files and folders from disk (see ``import_files``)."""
+    try:
+        found = expand_paths([Path(p) for p in paths])
+    except ReadError as exc:
+        return ImportReport(sheets=(), problems=(Problem(str(exc).split(":")[0], None, None, None,
+                                                         "no such file or folder"),))
+    files = [(p.name, p.read_bytes()) for p in found]
+    if not files:
+        return ImportReport(sheets=(), problems=(Problem(", ".join(map(str, paths)), None, None,
+                                                         None, "no importable files found"),))
+    return import_files(files, db_path, strict=strict, dry_run=dry_run, user=user,
+                        progress=progress)
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def current_version(db_path: Path | str) -> Version | None:
+    """The published version of a database name, or None if nothing was imported yet."""
+    return Store(db_path).current()
