@@ -98,6 +98,23 @@ class ImportReport:
             return 2
         return 1 if self.problems else 0
 
+    def sheet_rows(self) -> list[dict[str, object]]:
+        """One row per sheet for a table: file, sheet, source, counts, columns not stored."""
+        return [
+            {"File": s.file, "Sheet": s.sheet, "Source": s.source or "not recognised",
+             "Rows read": s.rows_read, "Valid": s.rows_valid, "Rejected": s.rows_rejected,
+             "Columns not stored": ", ".join(s.extra_columns), "Message": s.message or ""}
+            for s in self.sheets
+        ]
+
+    def problem_rows(self) -> list[dict[str, object]]:
+        """One row per problem for a table."""
+        return [
+            {"File": p.file, "Sheet": p.sheet or "", "Row": p.row, "Column": p.column or "",
+             "Problem": p.message, "Value": p.value or ""}
+            for p in self.problems
+        ]
+
     def summary_lines(self) -> list[str]:
         """Human summary: one line per sheet, then totals."""
         lines = []

@@ -1,0 +1,30 @@
+"""PMO analytics dashboard: entry point (``streamlit run dashboard.py``).
+
+Declares the pages once with ``st.navigation``, builds the database from the demo
+exports on first run, and draws the shared sidebar filters every page reads.
+"""
+
+import streamlit as st
+
+import ui
+from pmo_data.bootstrap import ensure_database
+
+st.set_page_config(page_title="PMO dashboard", page_icon=":material/monitoring:",
+                   layout="wide")
+
+if ui.current_db() is None:
+    bar = st.progress(0.0, text="Building the database from the demo exports")
+    ensure_database(ui.db_path(), ui.ROOT / "data" / "sample",
+                    progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+    bar.empty()
+    ui.clear_caches()
+
+pages = {
+    "Data": [
+        st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    ],
+}
+navigation = st.navigation(pages)
+ui.sidebar_filters()
+navigation.run()

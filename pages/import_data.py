@@ -1,0 +1,57 @@
+"""Import: upload exports, preview every problem, then load them as a new version."""
+
+import streamlit as st
+
+import ui
+from pmo_data import ingest, templates
+from pmo_data.schema import SOURCES_LIST
+from pmo_data.store import Store, StoreError
+
+MAX_UPLOAD_MB = 50
+
+ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "
+               "log or the five-year plan. Sources are recognised by their columns.")
+
+uploads = st.file_uploader("Export files (.xlsx, .xls, .ods, .csv)", accept_multiple_files=True,
+                           type=["xlsx", "xlsm", "xls", "ods", "csv"], key="uploads",
+                           max_upload_size=MAX_UPLOAD_MB)
+strict = st.checkbox("Strict: load nothing if any row fails", key="strict")
+
+if uploads:
+    files = [(f.name, f.getvalue()) for f in uploads]
+    preview = ui.validate_uploads(tuple(files))
+    st.subheader("Validation preview")
+    st.dataframe(preview.sheet_rows(), hide_index=True)
+    if preview.problems:
+        st.warning(f"{len(preview.problems)} problems: rows with problems will not load.")
+        st.dataframe(preview.problem_rows(), hide_index=True)
+    else:
+        st.success("Every row is valid.")
+    if st.button("Load", type="primary", disabled=preview.exit_code == 2):
+        bar = st.progress(0.0, text="Loading")
+        report = ingest.import_files(files, ui.db_path(), strict=strict,
+                                     user=ui.user_email(),
+                                     progress=lambda f, text: bar.progress(f, text=text))
+        ui.clear_caches()
+        for line in report.summary_lines():
+            (st.success if report.version else st.error)(line)
+
+st.subheader("Import templates")
+st.caption("One workbook per source: the headers, an example row and a guide to each column.")
+columns = st.columns(5)
+for index, source in enumerate(SOURCES_LIST):
+    columns[index % 5].download_button(
+        source.title, templates.template_xlsx(source.name), file_name=f"{source.name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"template_{source.name}")
+
+st.subheader("Versions")
+store = Store(ui.db_path())
+current = store.current()
+st.write(f"Serving version **{current.number}**." if current else "No version yet.")
+if current and st.button("Roll back to the previous version"):
+    try:
+        st.success(f"Now serving version {store.rollback().number}.")
+        ui.clear_caches()
+    except StoreError as exc:
+        st.error(str(exc))

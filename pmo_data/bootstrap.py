@@ -1,0 +1,36 @@
+"""First run: build the database from the demo exports so the app opens on real-looking data.
+
+``streamlit run dashboard.py`` with no database generates ``data/sample/`` (if empty) and
+imports it. A process-wide lock and a re-check stop two first visitors from importing twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+from pmo_data.ingest import ImportReport, Progress, import_paths
+from pmo_data.readers import supported
+from pmo_data.store import Store
+
+_LOCK = threading.Lock()
+
+
+def ensure_database(db_path: Path, sample_dir: Path, *, as_at: date | None = None,
+                    progress: Progress | None = None) -> ImportReport | None:
+    """Import ``sample_dir`` into ``db_path`` if it has no version yet; generate the demo
+    exports first if the folder holds none. Returns the import report, or None if a
+    database already existed."""
+    with _LOCK:
+        if Store(db_path).current() is not None:
+            return None
+        if not sample_dir.exists() or not any(
+            p.is_file() and supported(p) for p in sample_dir.iterdir()
+        ):
+            from pmo_data.demo import write_demo_exports
+
+            if progress:
+                progress(0.05, "Generating demo exports")
+            write_demo_exports(sample_dir, as_at=as_at or date.today())
+        return import_paths([sample_dir], db_path, progress=progress, user="first-run")

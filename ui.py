@@ -1,0 +1,195 @@
+"""The thin layer between Streamlit pages and the ``pmo_data`` engine.
+
+Pages import this module for four things, so each page stays a table of contents:
+the read-only database of the current version (one per process and version, queries on
+their own cursors), cached calls of ``pmo_data`` functions keyed on that version, the
+shared sidebar filters (with defaults, so a page also runs on its own), and small
+rendering helpers (freshness lines, empty states).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from pmo_data import ingest
+from pmo_data.db import Database, db_path_from_env
+from pmo_data.parse import fy_of
+from pmo_data.store import Store
+
+T = TypeVar("T")
+ALL_GROUPS = "All service groups"
+ROOT = Path(__file__).resolve().parent
+PAGES = ROOT / "pages"
+
+
+@dataclass(frozen=True)
+class DbRef:
+    """The current database version: plain values, safe as cache keys."""
+
+    path: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters every page honours."""
+
+    fy: str
+    service_group: str | None
+    as_at: date
+
+
+def db_path() -> Path:
+    """The database name (``PMO_DB`` or data/pmo.duckdb), resolved against the app folder."""
+    path = db_path_from_env()
+    return path if path.is_absolute() else ROOT / path
+
+
+def current_db() -> DbRef | None:
+    """The version the pointer names now (read on every rerun: a tiny file), or None."""
+    version = Store(db_path()).current()
+    return None if version is None else DbRef(str(version.path), version.number)
+
+
+def _close(db: Database) -> None:
+    db.close()
+
+
+@st.cache_resource(max_entries=3, on_release=_close, show_spinner=False)
+def _database(path: str, version: int) -> Database:
+    """One read-only connection per process and version; older versions are closed on
+    eviction (a version is never changed after it is published)."""
+    return Database(path, version=version)
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def _cached_call(func: str, path: str, version: int, kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    module, name = func.rsplit(".", 1)
+    target = getattr(importlib.import_module(module), name)
+    return target(_database(path, version), **dict(kwargs))
+
+
+def call(func: Callable[..., T], **kwargs: Any) -> T:
+    """Call ``func(db, **kwargs)`` on the current version, cached by (func, version, kwargs).
+
+    ``func`` must be a module-level function of ``pmo_data`` taking the Database first and
+    plain, hashable keyword arguments.
+    """
+    ref = require_db()
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _cached_call(name, ref.path, ref.version, tuple(sorted(kwargs.items())))
+
+
+def database() -> Database:
+    """The read-only Database of the current version (for uncached, one-off calls)."""
+    ref = require_db()
+    return _database(ref.path, ref.version)
+
+
+def require_db() -> DbRef:
+    """The current version, or stop the page with a pointer to the Import page."""
+    ref = current_db()
+    if ref is None:
+        st.info("No data has been imported yet. Open **Import** to load your exports, or run "
+                "`python -m pmo_data import data/sample`.")
+        st.stop()
+    return ref
+
+
+def clear_caches() -> None:
+    """Forget cached query results (after an import or rollback the version changes, so
+    old entries would simply never be hit; clearing frees memory at once)."""
+    _cached_call.clear()
+
+
+@st.cache_data(max_entries=8, show_spinner="Validating")
+def validate_uploads(files: tuple[tuple[str, bytes], ...]) -> ingest.ImportReport:
+    """Validate uploaded (name, bytes) pairs once per distinct upload (nothing written)."""
+    return ingest.import_files(list(files), db_path(), dry_run=True)
+
+
+# --- shared filters ---------------------------------------------------------------------
+
+
+def _defaults() -> Filters:
+    from pmo_data import metrics
+
+    latest = call(metrics.latest_data_date) or date.today()
+    return Filters(fy=fy_of(latest), service_group=None, as_at=latest)
+
+
+def sidebar_filters() -> None:
+    """Draw the shared filters in the sidebar (dashboard.py calls this once per run)."""
+    if current_db() is None:
+        return
+    from pmo_data import metrics
+
+    default = _defaults()
+    with st.sidebar:
+        st.markdown("**Filters**")
+        st.date_input("As at", value=default.as_at, key="as_at", format="DD/MM/YYYY",
+                      help="Metrics use data up to this date. Default: the latest data date.")
+        as_at = st.session_state.get("as_at") or default.as_at
+        years = call(metrics.financial_years)
+        wanted = fy_of(as_at)
+        if wanted not in years:
+            years = sorted({*years, wanted})
+        if st.session_state.get("fy") not in years:
+            st.session_state["fy"] = wanted
+        st.selectbox("Financial year", years, key="fy",
+                     help="NHS financial year, 1 April to 31 March.")
+        groups = [ALL_GROUPS, *call(metrics.service_groups)]
+        if st.session_state.get("service_group") not in groups:
+            st.session_state["service_group"] = ALL_GROUPS
+        st.selectbox("Service group", groups, key="service_group")
+
+
+def filters() -> Filters:
+    """The filter values a page should use: the sidebar's, else the defaults."""
+    default = _defaults()
+    group = st.session_state.get("service_group")
+    return Filters(
+        fy=st.session_state.get("fy") or default.fy,
+        service_group=None if group in (None, ALL_GROUPS) else group,
+        as_at=st.session_state.get("as_at") or default.as_at,
+    )
+
+
+# --- rendering helpers ------------------------------------------------------------------
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    """The page title with an optional one-line caption."""
+    st.title(title)
+    if caption:
+        st.caption(caption)
+
+
+def freshness_line(parts: dict[str, date | None]) -> None:
+    """One caption saying how fresh each source behind a page is; missing shown as missing."""
+    bits = [f"{name} data up to {day:%d %b %Y}" if day else f"no {name} data"
+            for name, day in parts.items()]
+    st.caption("; ".join(bits) + ".")
+
+
+def user_email() -> str | None:
+    """The signed-in user's e-mail when sign-in is configured, else None."""
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or "") or None
+    except Exception:  # st.user unavailable outside a server session
+        return None
+    return None
+
+
+def running_in_test() -> bool:
+    """True under AppTest (no browser session)."""
+    return os.environ.get("PMO_TESTING") == "1"
