@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import ingest
+from pmo_data import access, ingest
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
 from pmo_data.store import Store
@@ -161,6 +161,82 @@ def filters() -> Filters:
         service_group=None if group in (None, ALL_GROUPS) else group,
         as_at=st.session_state.get("as_at") or default.as_at,
     )
+
+
+# --- sign-in and roles -------------------------------------------------------------------
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def auth_enabled() -> bool:
+    """True when ``.streamlit/secrets.toml`` configures sign-in (an ``[auth]`` section)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _access_config() -> access.AccessConfig:
+    return access.load_config()
+
+
+def current_role() -> str | None:
+    """The signed-in user's role; with sign-in off (local mode) the local user is admin."""
+    if not auth_enabled():
+        return "admin"
+    if not st.user.get("is_logged_in"):
+        return None
+    return access.role_for(str(st.user.get("email") or ""), _access_config())
+
+
+def can(needed: str) -> bool:
+    """True if the current user's role is at least ``needed`` (viewer, importer, admin)."""
+    if needed == "sql":
+        needed = _access_config().sql_role
+    return access.allows(current_role(), needed)
+
+
+def sign_in_gate() -> str:
+    """Stop the run unless the user may see the app; returns the role.
+
+    Sign-in off: a sidebar notice says so, and the app refuses to serve if the server
+    listens on anything but the loopback address. Sign-in on: unsigned users see a sign-in
+    button; signed-in users without a role see why and a sign-out button.
+    """
+    if not auth_enabled():
+        address = str(st.get_option("server.address") or "")
+        if address not in LOOPBACK:
+            st.error("Sign-in is off, so this app only serves its own machine: set "
+                     "`server.address = \"127.0.0.1\"` or configure sign-in (see README).")
+            st.stop()
+        st.sidebar.caption("Sign-in is off (local mode): only this computer can open the app.")
+        return "admin"
+    if not st.user.get("is_logged_in"):
+        st.title("PMO dashboard")
+        st.write("Sign in with your organisation account to continue.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+        st.stop()
+    role = current_role()
+    if role is None:
+        st.error(f"{st.user.get('email')} has no access to this dashboard. Ask the PMO to add "
+                 "you to the access list.")
+        if st.button("Sign out"):
+            st.logout()
+        st.stop()
+    with st.sidebar:
+        st.caption(f"Signed in as {st.user.get('email')} ({role}).")
+        if st.button("Sign out", key="sign_out"):
+            st.logout()
+    return role
+
+
+def require_role(needed: str) -> None:
+    """Stop a page the current user may not use (pages also run on their own)."""
+    if not can(needed):
+        st.error("You do not have access to this page.")
+        st.stop()
 
 
 # --- rendering helpers ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pmo_data.store import Store, StoreError
 
 MAX_UPLOAD_MB = 50
 
+ui.require_role("importer")
 ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "
                "log or the five-year plan. Sources are recognised by their columns.")
 

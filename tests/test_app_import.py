@@ -58,3 +58,21 @@ def test_rollback_button(db: Path) -> None:
     rollback.click().run()
     assert any("Now serving version 1" in s.value for s in at.success)
     assert Store(db).current().number == 1
+
+
+def test_viewer_cannot_import(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    roles = tmp_path / "access.toml"
+    roles.write_text('[roles]\n"viewer@trust.nhs.uk" = "viewer"\n"pm@trust.nhs.uk" = "importer"\n')
+    monkeypatch.setenv("PMO_ACCESS_FILE", str(roles))
+    at = page("import_data")
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                          "server_metadata_url": "https://login.example/.well-known"}
+    at.user = {"is_logged_in": True, "email": "viewer@trust.nhs.uk"}
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == "You do not have access to this page."
+    assert len(at.get("file_uploader")) == 0
+    at.user = {"is_logged_in": True, "email": "pm@trust.nhs.uk"}
+    at.run()
+    assert not at.error and len(at.get("file_uploader")) == 1
