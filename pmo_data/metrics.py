@@ -352,6 +352,10 @@ def _bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _rows(db: Database, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Run ``sql`` with the named parameters it uses. Given ``sg=None`` (no service group),
+    the service-group conditions are first dropped from the text (see ``_filtered``)."""
+    if "sg" in params and params["sg"] is None:
+        sql = _filtered(sql, False)
     return db.rows(sql, _bind(sql, params))
 
 
@@ -372,35 +376,47 @@ _ACTIVE_AT = ("list_contains($active, stage) AND (start_date IS NULL OR start_da
 # --- freshness and the database's dates ----------------------------------------------------
 
 
-def _fresh_sql() -> str:
-    """One row (source, latest) per source: its latest event date on or before ``$at`` (any
-    date when ``$at`` is NULL); for a source with rows but no event dates at all, the date of
-    its latest import that loaded rows; NULL for an empty source. Table and column names come
-    from the registry above, never from data. (A UNION, not scalar subqueries: DuckDB plans a
-    UNION branch far faster.)"""
+def _fresh_sql(sources: tuple[str, ...], caps: int | None) -> str:
+    """Rows (source, latest_0, latest_1, ...): per source, its latest event date on or before
+    each ``$cap_i`` (``caps=None``: no cap, one column); for a source with rows but no event
+    dates at all, the date of its latest import that loaded rows; NULL for an empty source.
+    One scan per source whatever the number of caps. Table and column names come from the
+    registry above, never from data; the caps are bound."""
+    conditions = ["TRUE"] if caps is None else [f"{{c}} <= $cap_{i}" for i in range(caps)]
     parts = []
-    for name in SOURCES:
+    for name in sources:
         cols = _EVENT_DATES.get(name, ())
         where = _EVENT_FILTER.get(name, "TRUE")
-        if cols:
-            latest = "greatest(" + ", ".join(
-                f"max({c}) FILTER (WHERE {where} AND ($at IS NULL OR {c} <= $at))"
-                for c in cols) + ")"
-            dated = " + ".join(f"count({c}) FILTER (WHERE {where})" for c in cols)
-        else:
-            latest, dated = "CAST(NULL AS DATE)", "0"
+        latest = []
+        for j, cond in enumerate(conditions):
+            if cols:
+                expr = "greatest(" + ", ".join(
+                    f"max({c}) FILTER (WHERE {where} AND {cond.format(c=c)})"
+                    for c in cols) + ")"
+            else:
+                expr = "CAST(NULL AS DATE)"
+            latest.append(f"{expr} AS l{j}")
+        dated = " + ".join(f"count({c}) FILTER (WHERE {where})" for c in cols) if cols else "0"
         parts.append(f"SELECT '{name}' AS source, count(*) AS n, {dated} AS dated, "
-                     f"{latest} AS latest FROM {name}")
+                     f"{', '.join(latest)} FROM {name}")
+    shown = ", ".join(
+        f"CASE WHEN f.n = 0 THEN NULL WHEN f.dated = 0 THEN CAST(i.last AS DATE) "
+        f"ELSE f.l{j} END" for j in range(len(conditions)))
     return f"""
-        SELECT f.source,
-               CASE WHEN f.n = 0 THEN NULL WHEN f.dated = 0 THEN CAST(i.last AS DATE)
-                    ELSE f.latest END AS latest
+        SELECT f.source, {shown}
         FROM ({' UNION ALL '.join(parts)}) AS f
         LEFT JOIN (SELECT source, max(imported_at) AS last FROM imports
                    WHERE rows_loaded > 0 GROUP BY source) AS i ON i.source = f.source"""
 
 
-_FRESH_SQL = _fresh_sql()
+def _freshness(db: Database, sources: tuple[str, ...], caps: list[date]
+               ) -> list[dict[str, date | None]]:
+    """For each cap, the latest data date of each source on or before it (see _fresh_sql)."""
+    if not sources or not caps:
+        return [{} for _ in caps]
+    rows = _rows(db, _fresh_sql(sources, len(caps)),
+                 **{f"cap_{i}": cap for i, cap in enumerate(caps)})
+    return [{row[0]: row[1 + i] for row in rows} for i in range(len(caps))]
 
 
 def _last_imports(db: Database) -> dict[str, datetime]:
@@ -418,7 +434,7 @@ def source_freshness(db: Database) -> dict[str, date | None]:
     maturity.assessment_date. A source with rows but no event dates at all (benefits, kpi_plan,
     a register without last_updated) gives the date of its latest import; an empty source None.
     """
-    found = dict(_rows(db, _FRESH_SQL, at=None))
+    found = dict(db.rows(_fresh_sql(tuple(SOURCES), None)))
     return {name: found.get(name) for name in SOURCES}
 
 
@@ -602,7 +618,6 @@ _BRANCHES: dict[str, _Branch] = {
     "target": _Branch("""
         SELECT upper(trim(kpi_code)) AS key, max(target) AS a FROM kpi_plan
         WHERE financial_year = $fy AND target IS NOT NULL GROUP BY 1""", ("a",)),
-    "fresh": _Branch(f"SELECT source AS key, latest AS d FROM ({_FRESH_SQL})", ("d",)),
 }
 
 _Row = tuple[Any, ...]  # (key, a, b, c, e, d)
@@ -711,9 +726,15 @@ def _value(defn: MetricDefinition, p: _Period, targets: Mapping[str, float],
         breakdown=None if breakdown is None else MappingProxyType(dict(breakdown)))
 
 
-def _branch_sql(name: str, index: int) -> str:
+def _filtered(sql: str, by_group: bool) -> str:
+    """``sql`` without its service-group conditions when there is no group to filter by
+    (constant SQL text swapped for TRUE: a simpler plan; the value is still only ever bound)."""
+    return sql if by_group else sql.replace(_SG_OWN, "TRUE").replace(_SG_PROJECT, "TRUE")
+
+
+def _branch_sql(name: str, index: int, by_group: bool) -> str:
     """One branch for period ``index``, in the common row shape, parameters renamed."""
-    branch = _BRANCHES[name]
+    branch = _Branch(_filtered(_BRANCHES[name].sql, by_group), _BRANCHES[name].cols)
     values = ", ".join(
         f"CAST({col if col in branch.cols else 'NULL'} AS {kind}) AS {col}"
         for col, kind in _BRANCH_COLUMNS)
@@ -725,9 +746,10 @@ def _branch_sql(name: str, index: int) -> str:
 
 def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition, ...]
               ) -> list[dict[str, MetricValue]]:
-    """Compute ``defs`` for each period in one DuckDB statement; results in ``defs`` order."""
+    """Compute ``defs`` for each period: one UNION ALL statement for the numbers and one for
+    the freshness dates, whatever the number of metrics; results in ``defs`` order."""
     kpis = [d for d in defs if d.code not in _SPECS]
-    needed = ["target", "fresh"] + (["kpi"] if kpis else [])
+    needed = ["target"] + (["kpi"] if kpis else [])
     for d in defs:
         for name in _SPECS[d.code][0] if d.code in _SPECS else ():
             if name not in needed:
@@ -735,10 +757,12 @@ def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition
     parts: list[str] = []
     params: dict[str, Any] = {f"kind_{name}": name for name in needed}
     for i, p in enumerate(periods):
-        parts += [_branch_sql(name, i) for name in needed]
+        parts += [_branch_sql(name, i, p.sg is not None) for name in needed]
         params.update({f"p{i}_{k}": v for k, v in p.params().items()})
         params[f"p{i}_idx"] = i
     sql = "\nUNION ALL\n".join(parts)
+    sources = tuple(dict.fromkeys(d.sources[0] for d in defs))
+    freshness = _freshness(db, sources, [p.at for p in periods])
     grouped: dict[tuple[int, str], list[_Row]] = {}
     for p_index, kind, *rest in _rows(db, sql, **params):
         grouped.setdefault((p_index, kind), []).append(tuple(rest))
@@ -746,7 +770,7 @@ def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition
     for i, p in enumerate(periods):
         rows = {name: grouped.get((i, name), []) for name in needed}
         targets = {r[0]: float(r[1]) for r in rows["target"]}
-        fresh = {r[0]: r[5] for r in rows["fresh"]}
+        fresh = freshness[i]
         kpi_rows = {r[0]: r for r in rows.get("kpi", ())}
         out: dict[str, MetricValue] = {}
         for d in defs:
@@ -772,8 +796,8 @@ def compute_all(db: Database, fy: str, as_at: date | None = None,
     with ``previous`` set to the previous FY's value at the as-at date one year earlier.
 
     ``fy`` is any spelling ``parse_fy`` accepts (ValueError if not a financial year);
-    ``as_at`` defaults to ``latest_data_date(db)`` (today for an empty database). One query
-    for the plan's KPI list, one for the default as-at, one for all the numbers.
+    ``as_at`` defaults to ``latest_data_date(db)`` (today for an empty database). Four
+    queries in all: the plan's KPI list, the default as-at, the numbers, the freshness dates.
     """
     defs = catalogue(db)
     as_at = _resolve_as_at(db, as_at)
