@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pmo_data.cli import main
-from pmo_data.db import insert_rows
-from pmo_data.metrics import CATALOGUE
+from pmo_data.db import Database, insert_rows
+from pmo_data.metrics import CATALOGUE, last_import
 from pmo_data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -178,6 +178,11 @@ def test_imported_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert data["trained_staff"]["previous"] is None
     code, out, _ = _run(capsys, "--db", str(db), "--fy", "2024/25", "--json")
     assert json.loads(out)["trained_staff"]["value"] == 1
+    # The import is recorded: last_import knows when training was loaded; nothing else was.
+    version = Store(db).current()
+    with Database(version.path, version=version.number) as handle:
+        loaded = last_import(handle)
+    assert loaded["training"] is not None and loaded["projects"] is None
     assert data["trained_staff"]["freshness"] == "2025-05-02"
 
 
