@@ -20,6 +20,13 @@ if ui.current_db() is None:
     ui.clear_caches()
 
 pages = {
+    "Governance": [
+        st.Page("pages/benefits.py", title="Benefits", icon=":material/volunteer_activism:"),
+        st.Page("pages/risks.py", title="Risks and issues", icon=":material/warning:"),
+        st.Page("pages/portfolio_history.py", title="Portfolio history",
+                icon=":material/history:"),
+        st.Page("pages/estimates.py", title="Estimate realism", icon=":material/timelapse:"),
+    ],
     "Data": [
         st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),

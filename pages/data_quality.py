@@ -1,9 +1,12 @@
-"""Data quality: row counts and freshness per source, import history, rejected rows."""
+"""Data quality: row counts and freshness per source, rejected rows, import history and a
+quality score per source (completeness, validity, timeliness, duplicates)."""
+
+from datetime import date
 
 import streamlit as st
 
 import ui
-from pmo_data import quality
+from pmo_data import quality, quality_scores
 
 ui.page_header("Data quality", "What was imported, when, by whom; what was rejected and why.")
 
@@ -17,3 +20,15 @@ st.dataframe(rejected, hide_index=True)
 
 st.subheader("Import history")
 st.dataframe(ui.call(quality.import_history), hide_index=True)
+
+st.subheader("Quality scores")
+with st.expander("Freshness thresholds (days after which a source counts as stale)"):
+    edited = st.data_editor(quality_scores.thresholds_frame(), hide_index=True,
+                            disabled=["Source"], key="stale_after_editor")
+stale_after = quality_scores.thresholds_from_frame(edited)
+st.caption("Score = mean of required columns filled, valid rows in the last import, rows "
+           "without a duplicate key, and timeliness (fresh 100, stale 0). Empty cells could "
+           "not be measured (no rows, no key or no threshold).")
+st.dataframe(ui.call(quality_scores.score_table, today=date.today(), stale_after=stale_after),
+             hide_index=True, column_config={"Score": st.column_config.ProgressColumn(
+                 "Score", min_value=0, max_value=100, format="%.0f")})

@@ -21,6 +21,10 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("import_data", "Import"),
     ("data_quality", "Data quality"),
+    ("benefits", "Benefits"),
+    ("risks", "Risks and issues"),
+    ("portfolio_history", "Portfolio history"),
+    ("estimates", "Estimate realism"),
 ]
 SHOTS = ROOT / "test-results" / "screenshots"
 
