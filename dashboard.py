@@ -27,6 +27,10 @@ pages = {
                 icon=":material/history:"),
         st.Page("pages/estimates.py", title="Estimate realism", icon=":material/timelapse:"),
     ],
+    "Analysis": [
+        st.Page("pages/pmo_value.py", title="PMO value", icon=":material/savings:"),
+        st.Page("pages/prioritisation.py", title="Prioritisation", icon=":material/low_priority:"),
+    ],
     "Data": [
         st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),

@@ -25,6 +25,8 @@ PAGES = [
     ("risks", "Risks and issues"),
     ("portfolio_history", "Portfolio history"),
     ("estimates", "Estimate realism"),
+    ("pmo_value", "PMO value"),
+    ("prioritisation", "Prioritisation"),
 ]
 SHOTS = ROOT / "test-results" / "screenshots"
 
