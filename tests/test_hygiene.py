@@ -1,0 +1,43 @@
+"""Hygiene: the engine never imports streamlit (DESIGN.md "Layout")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = textwrap.dedent("""
+    import importlib, json, pkgutil, sys, traceback
+    import pmo_data
+    report = {"after_package": "streamlit" in sys.modules, "modules": [], "pulled_in": [],
+              "failed": {}}
+    for info in pkgutil.walk_packages(pmo_data.__path__, "pmo_data."):
+        report["modules"].append(info.name)
+        try:
+            importlib.import_module(info.name)
+        except Exception:
+            report["failed"][info.name] = traceback.format_exc(limit=1)
+        if "streamlit" in sys.modules and not report["pulled_in"]:
+            report["pulled_in"].append(info.name)
+    report["streamlit"] = sorted(m for m in sys.modules if m.split(".")[0] == "streamlit")
+    print(json.dumps(report))
+""")
+
+
+def test_pmo_data_never_imports_streamlit() -> None:
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert not report["after_package"]
+    assert {"pmo_data.schema", "pmo_data.parse", "pmo_data.readers", "pmo_data.recognise",
+            "pmo_data.ingest", "pmo_data.store", "pmo_data.db", "pmo_data.cli",
+            "pmo_data.templates", "pmo_data.quality"} <= set(report["modules"])
+    assert report["failed"] == {}
+    assert report["pulled_in"] == [], f"first module importing streamlit: {report['pulled_in']}"
+    assert report["streamlit"] == []
