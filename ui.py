@@ -25,7 +25,25 @@ from pmo_data.parse import fy_of
 from pmo_data.store import Store
 
 T = TypeVar("T")
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Make a deep link on a fresh server run dashboard.py's navigation.
+
+    Streamlit treats a ``pages/`` folder beside the entry script as a legacy multipage app
+    until ``st.navigation`` has run once in the process; until then a first request for
+    ``/benefits`` runs pages/benefits.py alone (no navigation, filters or layout). When a
+    page is run that way, switch the flag off and rerun, so the entry script handles it.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 ALL_GROUPS = "All service groups"
+_leave_legacy_pages_mode()
 ROOT = Path(__file__).resolve().parent
 PAGES = ROOT / "pages"
 
@@ -244,6 +262,7 @@ def require_role(needed: str) -> None:
 
 def page_header(title: str, caption: str | None = None) -> None:
     """The page title with an optional one-line caption."""
+    _leave_legacy_pages_mode()
     st.title(title)
     if caption:
         st.caption(caption)

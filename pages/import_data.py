@@ -7,7 +7,7 @@ from pmo_data import ingest, templates
 from pmo_data.schema import SOURCES_LIST
 from pmo_data.store import Store, StoreError
 
-MAX_UPLOAD_MB = 50
+MAX_UPLOAD_MB = ingest.max_upload_mb()  # the import's own limit (PMO_MAX_UPLOAD_MB)
 
 ui.require_role("importer")
 ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "

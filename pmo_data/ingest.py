@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,35 @@ from pmo_data.schema import ROW_MODELS, SOURCES, Column, Source
 from pmo_data.store import Store, Version
 
 Progress = Callable[[float, str], None]
+
+#: The largest file an import reads, unless ``PMO_MAX_UPLOAD_MB`` says otherwise. The Import
+#: page's uploader uses the same limit; bigger files are refused before any parser runs.
+DEFAULT_MAX_UPLOAD_MB = 50
+MAX_FILE_BYTES = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def max_upload_mb() -> int:
+    """The upload and import size limit in MB (binary, 1 MB = 1,048,576 bytes).
+
+    ``PMO_MAX_UPLOAD_MB`` when it holds a positive whole number, else 50.
+    """
+    try:
+        value = int(os.environ.get("PMO_MAX_UPLOAD_MB", "").strip())
+    except ValueError:
+        return DEFAULT_MAX_UPLOAD_MB
+    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def max_file_bytes() -> int:
+    """The size limit in bytes (see ``max_upload_mb``)."""
+    return max_upload_mb() * 1024 * 1024
+
+
+def _too_large(name: str, size: int) -> Problem:
+    return Problem(name, None, None, None,
+                   f"the file is over the {max_upload_mb()} MB import limit; split it, or ask "
+                   "the administrator to raise PMO_MAX_UPLOAD_MB",
+                   f"{size / 1024 / 1024:.1f} MB")
 
 
 @dataclass(frozen=True)
@@ -52,7 +82,7 @@ class Problem:
         parts = [self.file, self.sheet or "-", str(self.row) if self.row else "-",
                  self.column or "-"]
         tail = f" ({self.value})" if self.value is not None else ""
-        return f"{':'.join(parts)}: {self.message}{tail}"
+        return " ".join(f"{':'.join(parts)}: {self.message}{tail}".split())
 
 
 @dataclass(frozen=True)
@@ -161,7 +191,7 @@ def show_value(value: Any) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    text = " ".join(str(value).split())
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -249,23 +279,39 @@ def _check_duplicates(batch: _Batch) -> None:
         ]
 
 
-def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None = None) -> _Batch:
-    """Read, recognise and validate (name, bytes) pairs; nothing is written."""
+def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *,
+                   refused: Sequence[tuple[str, int]] = ()) -> _Batch:
+    """Read, recognise and validate (name, bytes) pairs; nothing is written.
+
+    A file over the size limit (``max_file_bytes``) is refused before any parser sees it;
+    ``refused`` names (with their sizes) files too large to have been read at all.
+    """
     batch = _Batch()
+    limit = max_file_bytes()
+    for name, size in refused:
+        batch.problems.append(_too_large(name, size))
+        batch.sheets.append(SheetResult(name, "-", None, "", 0, 0, (), "over the size limit"))
     for number, (name, data) in enumerate(files):
         if progress:
             progress(number / max(len(files), 1), f"Reading {name}")
+        if len(data) > limit:
+            batch.problems.append(_too_large(name, len(data)))
+            batch.sheets.append(SheetResult(name, "-", None, "", 0, 0, (),
+                                            "over the size limit"))
+            continue
         sha = hashlib.sha256(data).hexdigest()
         try:
             sheets: list[RawSheet] = read_bytes(data, name)
         except ReadError as exc:
-            batch.problems.append(Problem(name, None, None, None, str(exc)))
-            batch.sheets.append(SheetResult(name, "-", None, sha, 0, 0, (), str(exc)))
+            batch.problems.append(Problem(name, exc.sheet, exc.row, None, str(exc)))
+            batch.sheets.append(SheetResult(name, exc.sheet or "-", None, sha, 0, 0, (),
+                                            str(exc)))
             continue
         for sheet in sheets:
             found = recognise(sheet)
             if isinstance(found, Unrecognised):
-                batch.problems.append(Problem(name, sheet.sheet, None, None, found.message))
+                if not found.skipped:
+                    batch.problems.append(Problem(name, sheet.sheet, None, None, found.message))
                 batch.sheets.append(SheetResult(name, sheet.sheet, None, sha, 0, 0, (),
                                                 found.message))
                 continue
@@ -335,12 +381,14 @@ def import_files(
     dry_run: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    refused: Sequence[tuple[str, int]] = (),
 ) -> ImportReport:
     """Validate (name, bytes) pairs and, unless ``dry_run``, load them as one new version.
 
     Nothing is written when no row is valid, or with ``strict`` when any problem was found.
+    ``refused``: (name, size) of files too large to read (see ``validate_files``).
     """
-    batch = validate_files(files, progress)
+    batch = validate_files(files, progress, refused=refused)
     valid = {name: len(rows) for name, rows in batch.rows.items() if rows}
     common = dict(sheets=tuple(batch.sheets), problems=tuple(batch.problems), valid=valid,
                   strict=strict)
@@ -372,12 +420,15 @@ def import_paths(
     except ReadError as exc:
         return ImportReport(sheets=(), problems=(Problem(str(exc).split(":")[0], None, None, None,
                                                          "no such file or folder"),))
-    files = [(p.name, p.read_bytes()) for p in found]
-    if not files:
+    limit = max_file_bytes()
+    sizes = {p: p.stat().st_size for p in found}
+    files = [(p.name, p.read_bytes()) for p in found if sizes[p] <= limit]
+    refused = [(p.name, sizes[p]) for p in found if sizes[p] > limit]  # never read into memory
+    if not files and not refused:
         return ImportReport(sheets=(), problems=(Problem(", ".join(map(str, paths)), None, None,
                                                          None, "no importable files found"),))
     return import_files(files, db_path, strict=strict, dry_run=dry_run, user=user,
-                        progress=progress)
+                        progress=progress, refused=refused)
 
 
 def _current_user() -> str:

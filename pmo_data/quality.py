@@ -59,10 +59,14 @@ def source_summaries(db: Database) -> list[SourceSummary]:
     """
     imports = db.df(
         """
-        SELECT source, max(imported_at) AS last_import,
-               arg_max(file_name, imported_at) AS last_file,
-               arg_max(rows_rejected, imported_at) AS rejected
-        FROM imports WHERE source IS NOT NULL AND rows_loaded > 0 GROUP BY source
+        WITH latest AS (
+            SELECT source, max(import_id) AS import_id FROM imports
+            WHERE source IS NOT NULL AND rows_loaded > 0 GROUP BY source)
+        SELECT i.source, max(i.imported_at) AS last_import,
+               string_agg(DISTINCT i.file_name, ', ' ORDER BY i.file_name) AS last_file,
+               sum(i.rows_rejected) AS rejected
+        FROM imports i JOIN latest USING (source, import_id)
+        GROUP BY i.source
         """
     ).set_index("source")
     out = []
@@ -101,12 +105,13 @@ def import_history(db: Database, limit: int = 500) -> pd.DataFrame:
 
 def rejected_rows(db: Database, source: str | None = None, latest_only: bool = True
                   ) -> pd.DataFrame:
-    """Rejected rows with their reasons; by default only from each source's latest import
-    (older rejections were superseded when the source was reloaded)."""
+    """Rejected rows with their reasons; by default only from each source's latest loading
+    import (older rejections were superseded when the source was reloaded)."""
     return db.df(
         """
         WITH latest AS (
-            SELECT source, max(import_id) AS import_id FROM rejected_rows GROUP BY source)
+            SELECT source, max(import_id) AS import_id FROM imports
+            WHERE source IS NOT NULL AND rows_loaded > 0 GROUP BY source)
         SELECT r.import_id AS "Import", r.source AS "Source", r.file_name AS "File",
                r.sheet AS "Sheet", r.row_number AS "Row", r.column_name AS "Column",
                r.message AS "Problem", r.value AS "Value"

@@ -22,10 +22,31 @@ SUPPORTED_SUFFIXES = CSV_SUFFIXES | WORKBOOK_SUFFIXES
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file (xls, or encrypted xlsx)
 _ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # stream of an encrypted xlsx
+_XLS_WORKBOOK = "Workbook".encode("utf-16-le")  # stream of an Excel 97-2003 workbook
+#: Leading bytes of common files that are not exports, named in the refusal.
+_OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"{\\rtf", "an RTF document"),
+)
 
 
 class ReadError(Exception):
-    """A file that cannot be read at all; the message is one plain sentence."""
+    """A file that cannot be read at all; the message is one plain sentence.
+
+    ``sheet`` and ``row`` (1-based, as the spreadsheet shows it) say where, when known.
+    """
+
+    def __init__(self, message: str, *, sheet: str | None = None, row: int | None = None):
+        super().__init__(message)
+        self.sheet = sheet
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -72,30 +93,80 @@ def decode_text(data: bytes) -> str:
         return data[3:].decode("utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
+    sample = data[:4096]
+    even_nuls, odd_nuls = sample[1::2].count(0), sample[0::2].count(0)
+    if max(even_nuls, odd_nuls) > len(sample) // 4:
         # UTF-16 without a BOM: every other byte of ASCII text is NUL.
-        even_nuls = data[1:4096:2].count(0)
-        odd_nuls = data[0:4096:2].count(0)
         encoding = "utf-16-le" if even_nuls > odd_nuls else "utf-16-be"
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             raise ReadError("not a text file (binary content)") from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if _looks_binary(text):
+        raise ReadError("not a text file (binary content)")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    """True when over 5% of the first 8,192 characters are control characters (other than
+    tab and line breaks): text exports have almost none, binary files many."""
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return controls > len(sample) // 20
+
+
+def _other_format(data: bytes) -> str | None:
+    """The name of a well-known non-export format the bytes start with, if any."""
+    return next((name for magic, name in _OTHER_MAGIC if data.startswith(magic)), None)
+
+
+def _is_zip_workbook(data: bytes) -> bool:
+    """True for a zip archive holding an xlsx/xlsm/xlsb or OpenDocument workbook."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return bool(names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"})
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab or pipe) that splits the most of the first 30
+    lines into three or more fields; title rows above the header do not confuse it.
+    Ties go to the comma."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_score = ",", -1
+    for delimiter in (",", ";", "\t", "|"):
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        score = sum(1 for row in rows if len(row) >= 3)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def read_csv_bytes(data: bytes, file: str) -> RawSheet:
     """Parse CSV bytes (comma, semicolon, tab or pipe separated) into one raw sheet."""
     text = decode_text(data)
-    sample = text[:8192]
+    delimiter = sniff_delimiter(text)
+    rows: list[list[str]] = []
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        # strict: an unclosed quote raises at the end instead of silently swallowing every
+        # later line into one cell.
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            rows.append(list(row))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ReadError("a quoted cell starting in this row is never closed (a \" without "
+                            "its partner), so the rest of the file cannot be read",
+                            sheet=Path(file).stem, row=len(rows) + 1) from None
+        # any other strictness complaint (e.g. text after a closing quote): read leniently
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""),
+                                            delimiter=delimiter)]
     return RawSheet(file=file, sheet=Path(file).stem, rows=rows, errors={})
 
 
@@ -157,10 +228,21 @@ def read_workbook_bytes(data: bytes, file: str, *, include_hidden: bool = False)
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     suffix = Path(file).suffix.lower()
-    if data.startswith(_CFB_MAGIC) and suffix in {".xlsx", ".xlsm", ".xlsb"}:
+    if data.startswith(_CFB_MAGIC) and suffix in {".xlsx", ".xlsm", ".xlsb"} and (
+            _ENCRYPTED_PACKAGE in data or _XLS_WORKBOOK not in data):
         raise ReadError("the workbook is password-protected (encrypted); save a copy without a "
                         "password and import that")
     if not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
+        other = _other_format(data)
+        if other:
+            raise ReadError(f"this is {other}, not a {suffix} workbook")
+        try:
+            decode_text(data)
+        except ReadError:
+            pass
+        else:
+            raise ReadError(f"this is a text file, not a {suffix} workbook; if it is a CSV "
+                            "export, give it a .csv suffix")
         raise ReadError(f"not a valid {suffix} workbook (the file is damaged or of another type)")
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -191,8 +273,15 @@ def read_bytes(data: bytes, file: str) -> list[RawSheet]:
     if not data:
         raise ReadError("the file is empty")
     if suffix in CSV_SUFFIXES:
-        if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
+        if data.startswith(_CFB_MAGIC) or (data.startswith(_ZIP_MAGIC)
+                                           and _is_zip_workbook(data)):
             raise ReadError("this is a workbook, not a CSV file; give it an .xlsx suffix")
+        if data.startswith(_ZIP_MAGIC):
+            raise ReadError("this is a zip archive, not a CSV file; unzip it and import the "
+                            "files inside")
+        other = _other_format(data)
+        if other:
+            raise ReadError(f"this is {other}, not a CSV file")
         return [read_csv_bytes(data, file)]
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook_bytes(data, file)

@@ -17,6 +17,8 @@ from pmo_data.readers import RawSheet
 from pmo_data.schema import SOURCES_LIST, Source, normalise_header
 
 HEADER_SEARCH_ROWS = 30
+#: Header of the guide sheet in our own import templates: such a sheet is skipped.
+GUIDE_HEADER = ("Column", "Required", "Type", "Meaning", "Also accepted headers")
 _TOTAL = re.compile(r"^(grand\s+)?(sub\s*)?totals?:?$", re.IGNORECASE)
 
 
@@ -59,6 +61,7 @@ class Unrecognised:
     message: str
     closest: str | None
     missing: tuple[str, ...]
+    skipped: bool = False  # a template guide sheet: not data, not a problem
 
 
 def _match(source: Source, header: list[Any]) -> tuple[dict[str, tuple[int, str]], list[str]]:
@@ -77,7 +80,8 @@ def _match(source: Source, header: list[Any]) -> tuple[dict[str, tuple[int, str]
             }:
                 columns[name] = (index, str(cell).strip())
     used = {i for i, _ in columns.values()}
-    extra = [str(c).strip() for i, c in enumerate(header) if i not in used and not is_blank(c)]
+    extra = [" ".join(str(c).split()) for i, c in enumerate(header)
+             if i not in used and not is_blank(c)]
     return columns, extra
 
 
@@ -87,6 +91,8 @@ def recognise(sheet: RawSheet) -> Recognised | Unrecognised:
     When several sources match the same header row, the one with the most matched
     columns wins (ties: the one listed first in the contract).
     """
+    if sheet.rows and tuple(sheet.rows[0][: len(GUIDE_HEADER)]) == GUIDE_HEADER:
+        return Unrecognised(sheet, "template guide (not imported)", None, (), skipped=True)
     best_partial: tuple[float, int, str, tuple[str, ...]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         if sum(1 for c in row if isinstance(c, str) and c.strip()) < 2:

@@ -10,6 +10,7 @@ import io
 from datetime import date
 from typing import Any
 
+from pmo_data.recognise import GUIDE_HEADER
 from pmo_data.schema import SOURCES, VOCABULARIES, Column
 
 _EXAMPLES: dict[str, Any] = {
@@ -84,7 +85,7 @@ def template_xlsx(source_name: str) -> bytes:
         if isinstance(cell.value, date):
             cell.number_format = "DD/MM/YYYY"
     guide = book.create_sheet("Guide")
-    guide.append(["Column", "Required", "Type", "Meaning", "Also accepted headers"])
+    guide.append(list(GUIDE_HEADER))
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in source.columns:
