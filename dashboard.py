@@ -31,6 +31,10 @@ pages = {
         st.Page("pages/pmo_value.py", title="PMO value", icon=":material/savings:"),
         st.Page("pages/prioritisation.py", title="Prioritisation", icon=":material/low_priority:"),
     ],
+    "Board and explore": [
+        st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
+        st.Page("pages/board_pack.py", title="Board pack", icon=":material/co_present:"),
+    ],
     "Data": [
         st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),

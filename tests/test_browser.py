@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("import_data", "Import"),
     ("data_quality", "Data quality"),
+    ("explore", "Explore"),
+    ("board_pack", "Board pack"),
     ("benefits", "Benefits"),
     ("risks", "Risks and issues"),
     ("portfolio_history", "Portfolio history"),

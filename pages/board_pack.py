@@ -1,0 +1,52 @@
+"""Board pack: preview and edit the narrative, then build and download the PowerPoint, the
+printable HTML report and the XLSX of the data behind every chart."""
+
+import streamlit as st
+
+import ui
+from pmo_data import export
+
+ui.page_header("Board pack", "A dated, reproducible pack for the board paper: PowerPoint with "
+               "editable charts, a printable report and the data behind every chart.")
+f = ui.filters()
+scope = f.service_group or "all service groups"
+st.caption(f"Financial year {f.fy}, as at {export.fmt_date(f.as_at)}, {scope} (change these in "
+           "the sidebar). The same data and choices always give the same pack.")
+
+generated = ui.call(export.narrative, fy=f.fy, as_at=f.as_at, service_group=f.service_group)
+params = (f.fy, f.as_at, f.service_group)
+if st.session_state.get("bp_params") != params:  # new choices: start from the generated text
+    st.session_state["bp_params"] = params
+    st.session_state.pop("bp_sentences", None)
+    for i, sentence in enumerate(generated):
+        st.session_state[f"bp_text_{i}"] = sentence.text
+
+st.subheader("Executive summary")
+st.caption("Each sentence is generated from the metric catalogue. Edit any of them (clear one "
+           "to leave it out), then build the pack: the downloads use your wording.")
+with st.form("bp_narrative"):
+    texts = [st.text_area(s.label, key=f"bp_text_{i}", height=100)
+             for i, s in enumerate(generated)]
+    if st.form_submit_button("Build the pack", type="primary", icon=":material/build:"):
+        st.session_state["bp_sentences"] = tuple(texts)
+
+sentences = st.session_state.get("bp_sentences")
+if sentences is None:
+    st.info("Check the sentences above, then choose **Build the pack**.")
+    st.stop()
+
+with st.spinner("Building the pack"):
+    pack = ui.call(export.build_pack, fy=f.fy, as_at=f.as_at, service_group=f.service_group,
+                   sentences=sentences)
+st.success(f"Pack built for {pack.trust}, {pack.fy}, as at {export.fmt_date(pack.as_at)}.")
+a, b, c = st.columns(3)
+a.download_button("PowerPoint (.pptx)", pack.pptx, pack.pptx_name, on_click="ignore",
+                  mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                  icon=":material/slideshow:", key="bp_pptx")
+b.download_button("Printable report (.html)", pack.html, pack.html_name, "text/html",
+                  on_click="ignore", icon=":material/print:", key="bp_html")
+c.download_button("Data behind the charts (.xlsx)", pack.xlsx, pack.xlsx_name, on_click="ignore",
+                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  icon=":material/table:", key="bp_xlsx")
+with st.expander("Preview the printable report"):
+    st.iframe(pack.html.decode("utf-8"), height=700)  # our own, fully escaped HTML

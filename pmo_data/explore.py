@@ -1,0 +1,806 @@
+"""Self-service exploration for benefits advisors: pivots without SQL, and a sandboxed SQL box.
+
+Why this module exists: advisors ask their own questions ("benefits by category for the
+Medicine projects", "who attended more than one course last year") and should not need a
+developer. Two ways in, both here so the page stays a render script:
+
+* **Pivot** (`pivot`, `distinct_values`, `column_range`): pick a dataset (a source table or a
+  prepared view), filter by any column, group by rows and one column dimension, aggregate a
+  measure. Column identifiers only ever come from the dataset's known column list (the source
+  registry or the prepared views below); every value the user types or picks is a bound
+  parameter. Aggregation happens in DuckDB, including the wide pivot (one ``FILTER`` clause per
+  column value, bound as a parameter, aliased positionally), so no data value is ever formatted
+  into SQL.
+* **SQL box** (`run_sql`): a single SELECT/WITH statement run on a separate, locked-down
+  connection: an in-memory DuckDB that attaches the database version READ_ONLY, then turns off
+  external access (files, network, COPY, ATTACH, INSTALL), extension autoloading and
+  configuration changes, under a memory limit and a thread cap. DuckDB has no query timeout, so
+  a timer thread interrupts the cursor. Only one SELECT statement is accepted, checked with
+  DuckDB's own parser (``extract_statements``), because the locked connection would still run
+  ``CREATE TEMP TABLE`` or ``LOAD icu``. Results are capped in rows; every failure becomes one
+  plain sentence. DuckDB's own advice is to treat SQL like code: this is defence in depth for
+  trusted staff, not a boundary for anonymous users (``sql_box_allowed`` is the hook for roles).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from pmo_data.db import LINEAGE_COLUMNS, Database
+from pmo_data.schema import SOURCES, SOURCES_LIST, VOCABULARIES, Kind
+
+# --- datasets: source tables and prepared views ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column a user can filter, group or measure, with its meaning for the dictionary."""
+
+    name: str
+    kind: Kind | Literal["bool"]
+    description: str
+    vocab: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        """True for columns that can be summed, averaged or medianed."""
+        return self.kind in ("int", "float", "money", "percent")
+
+    @property
+    def label(self) -> str:
+        """A readable label: ``budget_gbp`` -> ``Budget gbp`` (the name stays visible too)."""
+        return self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Something to explore: a source table or a prepared view over them.
+
+    ``sql`` is a constant written here (a table name or a SELECT), never built from user text.
+    """
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[ColumnInfo, ...]
+    sql: str
+    prepared: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of every column, in display order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> ColumnInfo:
+        """The column called ``name``; ValueError (a plain sentence) if the dataset has none."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise ValueError(f"{self.title} has no column called {name!r}.")
+
+    def ident(self, name: str) -> str:
+        """The quoted identifier of a known column (the registry's spelling, not the caller's)."""
+        return f'"{self.column(name).name}"'
+
+
+_LINEAGE_TEXT = {
+    "import_id": "Number of the import that loaded the row.",
+    "source_file": "File the row was read from.",
+    "source_sheet": "Sheet the row was read from (blank for CSV).",
+    "source_row": "Row number in that file or sheet.",
+}
+_LINEAGE_KIND: dict[str, Kind] = {"INTEGER": "int", "VARCHAR": "text"}
+
+
+def _from_source(source_name: str, column: str, *, name: str | None = None,
+                 prefix: str = "") -> ColumnInfo:
+    col = SOURCES[source_name].column(column)
+    return ColumnInfo(name or col.name, col.kind, prefix + col.description, col.vocab)
+
+
+def _source_dataset(source_name: str) -> Dataset:
+    spec = SOURCES[source_name]
+    cols = tuple(ColumnInfo(c.name, c.kind, c.description, c.vocab) for c in spec.columns)
+    cols += tuple(ColumnInfo(n, _LINEAGE_KIND[t], _LINEAGE_TEXT[n]) for n, t in LINEAGE_COLUMNS)
+    return Dataset(spec.name, spec.title, spec.description, cols, spec.name)
+
+
+def fy_sql(column: str) -> str:
+    """SQL for the NHS financial year (``2025/26``) of a DATE column (1 April to 31 March).
+
+    ``column`` must be a constant identifier written in this package, never user text.
+    """
+    start = f"(year({column}) - CASE WHEN month({column}) < 4 THEN 1 ELSE 0 END)"
+    return (f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+            f"{start}::VARCHAR || '/' || lpad(((({start}) + 1) % 100)::VARCHAR, 2, '0') END")
+
+
+_PROJECT_COLS = SOURCES["projects"].column_names
+_REPORT_COLS = ("report_date", "overall_rag", "dca", "schedule_rag", "cost_rag", "risk_rag",
+                "benefits_rag", "percent_complete")
+
+PROJECTS_LATEST_STATUS = Dataset(
+    "projects_latest_status",
+    "Projects with latest status",
+    "Every project in the register with the fields of its most recent highlight report "
+    "(projects with no report show Not reported).",
+    tuple(_from_source("projects", c) for c in _PROJECT_COLS)
+    + tuple(_from_source("status_reports", c, name=f"latest_{c}", prefix="Latest report: ")
+            for c in _REPORT_COLS)
+    + (ColumnInfo("reports_received", "int", "Number of highlight reports received for the "
+                  "project, all periods."),),
+    "SELECT "
+    + ", ".join(f'p."{c}"' for c in _PROJECT_COLS)
+    + ", "
+    + ", ".join(
+        f"coalesce(s.\"{c}\", 'Not reported') AS \"latest_{c}\"" if c == "overall_rag"
+        else f's."{c}" AS "latest_{c}"' for c in _REPORT_COLS)
+    + ", coalesce(n.reports, 0) AS reports_received "
+    "FROM projects p "
+    "LEFT JOIN (SELECT * FROM status_reports QUALIFY row_number() OVER "
+    "(PARTITION BY project_id ORDER BY report_date DESC) = 1) s USING (project_id) "
+    "LEFT JOIN (SELECT project_id, count(*) AS reports FROM status_reports GROUP BY project_id) n "
+    "USING (project_id)",
+    prepared=True,
+)
+
+_BENEFIT_COLS = SOURCES["benefits"].column_names
+_BENEFIT_PROJECT_COLS = ("project_name", "service_group", "stage", "programme", "strategic_shift")
+
+BENEFITS_WITH_PROJECT = Dataset(
+    "benefits_with_project",
+    "Benefits with project",
+    "The benefits register joined to each benefit's project (name, service group, stage), with "
+    "the financial year of the target date and the share realised.",
+    tuple(_from_source("benefits", c) for c in _BENEFIT_COLS)
+    + tuple(_from_source("projects", c, prefix="Project: ") for c in _BENEFIT_PROJECT_COLS)
+    + (
+        ColumnInfo("target_financial_year", "fy",
+                   "Financial year of the target date (1 April to 31 March)."),
+        ColumnInfo("realised_percent", "percent",
+                   "Realised value / target value x 100 (blank when the target is 0 or "
+                   "nothing is realised yet)."),
+    ),
+    "SELECT "
+    + ", ".join(f'b."{c}"' for c in _BENEFIT_COLS)
+    + ", "
+    + ", ".join(f'p."{c}"' for c in _BENEFIT_PROJECT_COLS)
+    + f", {fy_sql('b.target_date')} AS target_financial_year, "
+    "round(100.0 * b.realised_value / nullif(b.target_value, 0), 1) AS realised_percent "
+    "FROM benefits b LEFT JOIN projects p USING (project_id)",
+    prepared=True,
+)
+
+TRAINING_PERSON_YEAR = Dataset(
+    "training_person_year",
+    "Training by person-year",
+    "One row per member of staff per financial year of their sessions: what they attended, "
+    "missed, and how they rated it. Staff group, service group and band are from their latest "
+    "session in the year.",
+    (
+        ColumnInfo("financial_year", "fy", "Financial year of the sessions (1 April to 31 March)."),
+        _from_source("training", "staff_id"),
+        ColumnInfo("staff_group", "text", "Staff group (latest session in the year)."),
+        ColumnInfo("service_group", "text", "Service group (latest session in the year)."),
+        ColumnInfo("band", "text", "Agenda for Change band (latest session in the year)."),
+        ColumnInfo("trained", "bool", "Attended at least one session in the year (counts "
+                   "towards TRAINED_STAFF)."),
+        ColumnInfo("sessions_attended", "int", "Sessions with attendance = Attended."),
+        ColumnInfo("courses_attended", "int", "Distinct courses attended."),
+        ColumnInfo("sessions_missed", "int", "Sessions with attendance = Did not attend."),
+        ColumnInfo("sessions_booked", "int", "Sessions still booked (not yet held or recorded)."),
+        ColumnInfo("first_attended", "date", "Date of the first attended session in the year."),
+        ColumnInfo("last_attended", "date", "Date of the last attended session in the year."),
+        ColumnInfo("mean_feedback_score", "float", "Mean feedback score 1-5 over the year's "
+                   "sessions that have one."),
+        ColumnInfo("mean_confidence_gain", "float", "Mean of confidence after - confidence "
+                   "before (points on the 1-10 scale) where both are recorded."),
+    ),
+    f"SELECT {fy_sql('session_date')} AS financial_year, staff_id, "
+    "arg_max(staff_group, session_date) AS staff_group, "
+    "arg_max(service_group, session_date) AS service_group, "
+    "arg_max(band, session_date) AS band, "
+    "bool_or(attendance = 'Attended') AS trained, "
+    "count(*) FILTER (WHERE attendance = 'Attended') AS sessions_attended, "
+    "count(DISTINCT course) FILTER (WHERE attendance = 'Attended') AS courses_attended, "
+    "count(*) FILTER (WHERE attendance = 'Did not attend') AS sessions_missed, "
+    "count(*) FILTER (WHERE attendance = 'Booked') AS sessions_booked, "
+    "min(session_date) FILTER (WHERE attendance = 'Attended') AS first_attended, "
+    "max(session_date) FILTER (WHERE attendance = 'Attended') AS last_attended, "
+    "round(avg(feedback_score), 2) AS mean_feedback_score, "
+    "round(avg(confidence_after - confidence_before), 2) AS mean_confidence_gain "
+    "FROM training GROUP BY 1, 2",
+    prepared=True,
+)
+
+PREPARED_VIEWS: tuple[Dataset, ...] = (
+    PROJECTS_LATEST_STATUS, BENEFITS_WITH_PROJECT, TRAINING_PERSON_YEAR)
+
+#: Every dataset a user can explore: prepared views first, then each source table.
+DATASETS: dict[str, Dataset] = {
+    d.name: d for d in (*PREPARED_VIEWS, *(_source_dataset(s.name) for s in SOURCES_LIST))
+}
+
+
+def dataset(name: str) -> Dataset:
+    """The dataset called ``name``; ValueError if there is none."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise ValueError(f"There is no dataset called {name!r}.") from None
+
+
+_KIND_TEXT = {
+    "text": "text", "date": "date", "month": "month (first day)", "int": "whole number",
+    "float": "number", "money": "pounds", "percent": "per cent", "vocab": "list",
+    "fy": "financial year", "bool": "yes/no",
+}
+
+
+def data_dictionary(name: str) -> pd.DataFrame:
+    """The columns of a dataset with their type and meaning (from the data contract).
+
+    List-valued columns name their allowed values. No database needed.
+    """
+    rows = []
+    for c in dataset(name).columns:
+        meaning = c.description
+        if c.kind == "vocab" and c.vocab:
+            meaning += " Values: " + ", ".join(VOCABULARIES[c.vocab].values) + "."
+        rows.append({"Column": c.name, "Type": _KIND_TEXT[c.kind], "Meaning": meaning})
+    return pd.DataFrame(rows, columns=["Column", "Type", "Meaning"])
+
+
+# --- filters ------------------------------------------------------------------------------
+
+FilterOp = Literal["in", "between", "contains", "missing", "present"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One condition on a column; every value is bound as a parameter.
+
+    ``in``: the column equals one of ``values``; ``between``: ``values = (low, high)``, either
+    may be None (open end), both ends inclusive; ``contains``: text contains ``values[0]``,
+    case-insensitive; ``missing`` / ``present``: the cell is blank / not blank.
+    """
+
+    column: str
+    op: FilterOp
+    values: tuple[Any, ...] = ()
+
+
+def filter_style(name: str, column: str) -> Literal["values", "range", "text"]:
+    """How a page should ask for a filter on this column: pick values, a range, or text.
+
+    Dates and numbers take a range; list, yes/no and financial-year columns take values; free
+    text takes values too when it has few distinct values (the page decides with
+    ``distinct_values``), else a contains-text box.
+    """
+    col = dataset(name).column(column)
+    if col.kind in ("date", "month") or col.numeric:
+        return "range"
+    if col.kind in ("vocab", "fy", "bool"):
+        return "values"
+    return "text"
+
+
+def _where(ds: Dataset, filters: Sequence[Filter]) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for f in filters:
+        ident = ds.ident(f.column)
+        if f.op == "in":
+            if not f.values:
+                continue
+            clauses.append(f"{ident} IN ({', '.join('?' for _ in f.values)})")
+            params.extend(f.values)
+        elif f.op == "between":
+            low, high = (tuple(f.values) + (None, None))[:2]
+            if low is not None:
+                clauses.append(f"{ident} >= ?")
+                params.append(low)
+            if high is not None:
+                clauses.append(f"{ident} <= ?")
+                params.append(high)
+        elif f.op == "contains":
+            if not f.values or not str(f.values[0]).strip():
+                continue
+            clauses.append(f"contains(lower({ident}::VARCHAR), lower(?))")
+            params.append(str(f.values[0]).strip())
+        elif f.op == "missing":
+            clauses.append(f"{ident} IS NULL")
+        elif f.op == "present":
+            clauses.append(f"{ident} IS NOT NULL")
+        else:
+            raise ValueError(f"Unknown filter {f.op!r}.")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(ds: Dataset, name: str) -> tuple[str, list[Any]]:
+    """ORDER BY term for a column: list columns in their vocabulary's order (RAG worst first,
+    stages in lifecycle order), others by value; blanks last. Returns (sql, params)."""
+    col, ident = ds.column(name), ds.ident(name)
+    if col.kind == "vocab" and col.vocab:
+        return (f"list_position(?::VARCHAR[], {ident}) NULLS LAST, {ident} NULLS LAST",
+                [list(VOCABULARIES[col.vocab].values)])
+    return f"{ident} NULLS LAST", []
+
+
+def _from(ds: Dataset) -> str:
+    return f"({ds.sql}) AS ds" if ds.prepared else f"{ds.sql} AS ds"
+
+
+def distinct_values(db: Database, name: str, column: str, limit: int = 200) -> list[Any]:
+    """The non-blank values of a column, sorted, at most ``limit`` (for a pick list).
+
+    Returns ``limit + 1`` values when there are more, so the caller can tell the list is cut.
+    """
+    ds = dataset(name)
+    ident = ds.ident(column)
+    rows = db.rows(f"SELECT DISTINCT {ident} FROM {_from(ds)} WHERE {ident} IS NOT NULL "
+                   f"ORDER BY 1 LIMIT ?", [limit + 1])
+    return [r[0] for r in rows]
+
+
+def column_range(db: Database, name: str, column: str) -> tuple[Any, Any]:
+    """(min, max) of a column (None, None when it has no values)."""
+    ds = dataset(name)
+    ident = ds.ident(column)
+    low, high = db.rows(f"SELECT min({ident}), max({ident}) FROM {_from(ds)}")[0]
+    return low, high
+
+
+def row_count(db: Database, name: str, filters: tuple[Filter, ...] = ()) -> int:
+    """Rows of the dataset that pass the filters."""
+    ds = dataset(name)
+    where, params = _where(ds, filters)
+    return int(db.scalar(f"SELECT count(*) FROM {_from(ds)}{where}", params))
+
+
+def preview(db: Database, name: str, filters: tuple[Filter, ...] = (), limit: int = 1000
+            ) -> pd.DataFrame:
+    """The first ``limit`` filtered rows, in a stable order (by every column in turn)."""
+    ds = dataset(name)
+    where, params = _where(ds, filters)
+    order = ", ".join(f"{ds.ident(c)} NULLS LAST" for c in ds.column_names[:3])
+    return db.df(f"SELECT * FROM {_from(ds)}{where} ORDER BY {order} LIMIT ?", [*params, limit])
+
+
+# --- pivot --------------------------------------------------------------------------------
+
+Aggregation = Literal["count", "distinct_count", "sum", "mean", "median"]
+AGGREGATIONS: dict[str, str] = {
+    "count": "Count",
+    "distinct_count": "Distinct count",
+    "sum": "Sum",
+    "mean": "Mean",
+    "median": "Median",
+}
+MISSING_LABEL = "(blank)"
+TOTAL_LABEL = "All"
+MAX_PIVOT_COLUMNS = 40
+MAX_PIVOT_ROWS = 5000
+MAX_ROW_DIMENSIONS = 3
+
+
+@dataclass(frozen=True)
+class PivotResult:
+    """A pivot table computed in DuckDB.
+
+    ``table``: one row per combination of the row dimensions (typed values; blank = missing),
+    then one value column per value of the column dimension (labelled with the value,
+    ``(blank)`` for missing) and an ``All`` column over every value, or a single value column
+    named ``value_label`` when there is no column dimension. ``source_rows``: rows that passed
+    the filters. ``truncated_rows`` / ``truncated_columns``: the table was cut at
+    ``MAX_PIVOT_ROWS`` groups / ``MAX_PIVOT_COLUMNS`` column values (the All column still
+    covers everything).
+    """
+
+    dataset: str
+    rows: tuple[str, ...]
+    column: str | None
+    measure: str | None
+    aggregation: str
+    value_label: str
+    value_columns: tuple[str, ...]
+    table: pd.DataFrame
+    source_rows: int
+    truncated_rows: bool
+    truncated_columns: bool
+
+
+def value_label(measure: str | None, aggregation: str) -> str:
+    """``Count of rows``, ``Sum of budget_gbp``, ``Distinct count of staff_id`` ..."""
+    return f"{AGGREGATIONS[aggregation]} of {measure or 'rows'}"
+
+
+def _aggregate(ds: Dataset, measure: str | None, aggregation: str) -> str:
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"Unknown aggregation {aggregation!r}.")
+    if measure is None:
+        if aggregation != "count":
+            raise ValueError(f"{AGGREGATIONS[aggregation]} needs a measure column.")
+        return "count(*)"
+    col = ds.column(measure)
+    ident = ds.ident(measure)
+    if aggregation == "count":
+        return f"count({ident})"
+    if aggregation == "distinct_count":
+        return f"count(DISTINCT {ident})"
+    if not col.numeric:
+        raise ValueError(f"{AGGREGATIONS[aggregation]} needs a number column; {col.name} is "
+                         f"{_KIND_TEXT[col.kind]}.")
+    return {"sum": f"sum({ident})", "mean": f"round(avg({ident}), 2)",
+            "median": f"round(median({ident}), 2)"}[aggregation]
+
+
+def _label(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return MISSING_LABEL
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def pivot(
+    db: Database,
+    name: str,
+    rows: tuple[str, ...] = (),
+    column: str | None = None,
+    measure: str | None = None,
+    aggregation: str = "count",
+    filters: tuple[Filter, ...] = (),
+) -> PivotResult:
+    """Aggregate a dataset by row dimensions and an optional column dimension, in DuckDB.
+
+    Formula: for each group of ``rows`` (and each value of ``column``), the ``aggregation`` of
+    ``measure`` over the filtered rows: count (rows, or non-blank measure cells), distinct count,
+    sum, mean or median (mean and median rounded to 2 decimals). Empty cells: count gives 0
+    (no rows is a true zero); sum, mean and median give blank (missing, not zero). Blank
+    dimension values form their own group (blank cell / ``(blank)`` header), sorted last.
+    Raises ValueError (a plain sentence) for unknown columns, more than three row dimensions,
+    or an aggregation the measure cannot take.
+    """
+    ds = dataset(name)
+    rows = tuple(dict.fromkeys(rows))
+    if len(rows) > MAX_ROW_DIMENSIONS:
+        raise ValueError(f"Group by at most {MAX_ROW_DIMENSIONS} row columns.")
+    if column is not None and column in rows:
+        raise ValueError(f"{column} cannot be both a row and the column.")
+    agg = _aggregate(ds, measure, aggregation)
+    where, params = _where(ds, filters)
+    source = _from(ds)
+    label = value_label(measure, aggregation)
+    source_rows = int(db.scalar(f"SELECT count(*) FROM {source}{where}", params))
+
+    selects = [ds.ident(r) for r in rows]
+    agg_params: list[Any] = []
+    value_columns: list[str] = []
+    truncated_columns = False
+    if column is not None:
+        col_ident = ds.ident(column)
+        col_order, col_order_params = _order(ds, column)
+        values = [r[0] for r in db.rows(
+            f"SELECT {col_ident} FROM {source}{where} GROUP BY {col_ident} "
+            f"ORDER BY {col_order} LIMIT ?",
+            [*params, *col_order_params, MAX_PIVOT_COLUMNS + 1])]
+        truncated_columns = len(values) > MAX_PIVOT_COLUMNS
+        values = values[:MAX_PIVOT_COLUMNS]
+        for i, v in enumerate(values):
+            if v is None:
+                selects.append(f"{agg} FILTER (WHERE {col_ident} IS NULL) AS v{i}")
+            else:
+                selects.append(f"{agg} FILTER (WHERE {col_ident} = ?) AS v{i}")
+                agg_params.append(v)
+            value_columns.append(_label(v))
+        selects.append(f"{agg} AS v_all")
+        value_columns.append(TOTAL_LABEL)
+    else:
+        selects.append(f"{agg} AS v_all")
+        value_columns.append(label)
+
+    group = (" GROUP BY " + ", ".join(ds.ident(r) for r in rows)) if rows else ""
+    orders = [_order(ds, r) for r in rows]
+    order = (" ORDER BY " + ", ".join(o for o, _ in orders)) if rows else ""
+    order_params = [p for _, ps in orders for p in ps]
+    frame = db.df(
+        f"SELECT {', '.join(selects)} FROM {source}{where}{group}{order} LIMIT ?",
+        [*agg_params, *params, *order_params, MAX_PIVOT_ROWS + 1],
+    )
+    truncated_rows = len(frame) > MAX_PIVOT_ROWS
+    frame = frame.head(MAX_PIVOT_ROWS)
+    frame.columns = [*rows, *_dedupe(value_columns, rows)]
+    return PivotResult(
+        dataset=name, rows=rows, column=column, measure=measure, aggregation=aggregation,
+        value_label=label, value_columns=tuple(frame.columns[len(rows):]), table=frame,
+        source_rows=source_rows, truncated_rows=truncated_rows,
+        truncated_columns=truncated_columns,
+    )
+
+
+def _dedupe(labels: list[str], taken: Sequence[str]) -> list[str]:
+    """Make value-column labels unique and distinct from the row-dimension names."""
+    seen = set(taken)
+    out = []
+    for text in labels:
+        candidate, n = text, 2
+        while candidate in seen:
+            candidate, n = f"{text} ({n})", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def pivot_long(result: PivotResult) -> pd.DataFrame:
+    """The pivot as long rows (``group``, ``series``, ``value``) for charts; ``All`` left out.
+
+    ``group`` joins the row dimensions with " / " (blank shown as ``(blank)``); ``series`` is
+    the column-dimension label, or the value label without a column dimension.
+    """
+    table = result.table
+    if result.rows:
+        groups = [" / ".join(_label(v) for v in row)
+                  for row in table[list(result.rows)].itertuples(index=False)]
+    else:
+        groups = [result.value_label] * len(table)
+    series = [c for c in result.value_columns if not (result.column and c == TOTAL_LABEL)]
+    out = []
+    for i, group in enumerate(groups):
+        for s in series:
+            out.append({"group": group, "series": s, "value": table[s].iloc[i]})
+    return pd.DataFrame(out, columns=["group", "series", "value"])
+
+
+# --- the SQL box --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SqlSettings:
+    """Limits of the SQL box, from the environment (defaults in brackets).
+
+    ``PMO_SQL_TIMEOUT_S`` (10) seconds before a query is interrupted; ``PMO_SQL_MAX_ROWS``
+    (10000) rows returned at most; ``PMO_SQL_MEMORY`` (512MB) DuckDB memory limit;
+    ``PMO_SQL_THREADS`` (2) worker threads.
+    """
+
+    timeout_s: float = 10.0
+    max_rows: int = 10_000
+    memory_limit: str = "512MB"
+    threads: int = 2
+
+
+def sql_settings() -> SqlSettings:
+    """The SQL box limits from the environment, falling back to the defaults on bad values."""
+    default = SqlSettings()
+
+    def number(name: str, fallback: float) -> float:
+        try:
+            value = float(os.environ.get(name, ""))
+        except ValueError:
+            return fallback
+        return value if value > 0 else fallback
+
+    memory = os.environ.get("PMO_SQL_MEMORY", "").strip()
+    return SqlSettings(
+        timeout_s=number("PMO_SQL_TIMEOUT_S", default.timeout_s),
+        max_rows=int(number("PMO_SQL_MAX_ROWS", default.max_rows)),
+        memory_limit=memory if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory, re.I)
+        else default.memory_limit,
+        threads=int(number("PMO_SQL_THREADS", default.threads)),
+    )
+
+
+def sql_box_allowed(user_roles: Collection[str] | None = None) -> bool:
+    """Whether the SQL box is offered: the hook for roles (issue 7 passes the user's roles).
+
+    ``PMO_SQL_BOX=off`` hides it for everyone. When ``PMO_SQL_ROLE`` names a role, only users
+    holding that role see it (with no roles known, nobody does). Otherwise everyone does.
+    """
+    if os.environ.get("PMO_SQL_BOX", "").strip().lower() in ("off", "0", "false", "no"):
+        return False
+    role = os.environ.get("PMO_SQL_ROLE", "").strip()
+    if not role:
+        return True
+    return role in set(user_roles or ())
+
+
+@dataclass(frozen=True)
+class SqlResult:
+    """The outcome of one SQL box query.
+
+    Exactly one of ``frame`` (at most ``max_rows`` rows) and ``error`` (one plain sentence) is
+    set. ``truncated``: the query returned more rows than ``max_rows``. ``elapsed_s``: wall
+    time including the sandbox set-up.
+    """
+
+    frame: pd.DataFrame | None
+    error: str | None
+    truncated: bool
+    elapsed_s: float
+
+    @property
+    def ok(self) -> bool:
+        """True when the query ran."""
+        return self.error is None
+
+
+#: Extra names the SQL box can query besides the tables: the prepared views (temp views).
+SQL_VIEWS: tuple[Dataset, ...] = PREPARED_VIEWS
+
+
+def _sandbox(db_path: Path | str, memory_limit: str, threads: int
+             ) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
+    """A locked-down connection (and its cursor) that can only read the database version.
+
+    Opened in memory, the file attached READ_ONLY before external access is switched off
+    (a file ATTACH is impossible afterwards), then the configuration is locked.
+    """
+    con = duckdb.connect(":memory:", config={
+        "autoload_known_extensions": False,
+        "autoinstall_known_extensions": False,
+        "allow_community_extensions": False,
+        "memory_limit": memory_limit,
+        "threads": threads,
+        "temp_directory": "",
+    })
+    try:
+        con.execute("ATTACH ? AS pmo (READ_ONLY)", [str(db_path)])
+        con.execute("SET python_enable_replacements = false")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        cur = con.cursor()
+        cur.execute("USE pmo")
+        for view in SQL_VIEWS:
+            cur.execute(f"CREATE TEMP VIEW {view.name} AS {view.sql}")
+    except Exception:
+        con.close()
+        raise
+    return con, cur
+
+
+def check_single_select(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str | None, str]:
+    """(error sentence or None, the one statement's text) using DuckDB's own parser.
+
+    Accepts exactly one statement of type SELECT (which includes WITH ... SELECT, VALUES,
+    SUMMARIZE and DESCRIBE); refuses everything else by its statement type.
+    """
+    if not sql.strip():
+        return "Type a SELECT query first.", ""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        return _sentence(exc), ""
+    if not statements:
+        return "Type a SELECT query first.", ""
+    if len(statements) > 1:
+        return (f"Only one statement can run at a time; this text has {len(statements)} "
+                "(remove the extra semicolon-separated statements)."), ""
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        kind = statement.type.name.replace("_STATEMENT", "").replace("_", " ")
+        article = "an" if kind[:1] in "AEIOU" else "a"
+        return (f"Only a SELECT query can run here (this is {article} {kind} statement): the "
+                "SQL box reads data and cannot change it."), ""
+    return None, statement.query.strip().rstrip(";").strip()
+
+
+def _first_line(message: str) -> str:
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    line = re.sub(r"^[A-Za-z ]*(Error|Exception):\s*", "", line).strip()
+    return line.rstrip(".!") or "unknown problem"
+
+
+def _sentence(exc: BaseException, timeout_s: float | None = None,
+              memory_limit: str | None = None) -> str:
+    """One plain sentence for a DuckDB error."""
+    detail = _first_line(str(exc))
+    if isinstance(exc, duckdb.InterruptException):
+        unit = "second" if timeout_s == 1 else "seconds"
+        return (f"The query was stopped after {timeout_s:g} {unit}; filter or aggregate more, "
+                "or add a LIMIT, and try again.")
+    if isinstance(exc, duckdb.PermissionException):
+        return ("The SQL box cannot read or write files, reach the network or change settings "
+                f"({detail}).")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return (f"The query needed more than the {memory_limit} of memory it may use; filter or "
+                "aggregate more and try again.")
+    if isinstance(exc, duckdb.ParserException):
+        return f"The SQL could not be read: {detail}."
+    if isinstance(exc, duckdb.CatalogException):
+        return f"A table or function in the query does not exist: {detail}."
+    if isinstance(exc, duckdb.BinderException):
+        return f"A column or expression in the query is not valid: {detail}."
+    if isinstance(exc, duckdb.ConversionException):
+        return f"A value could not be converted: {detail}."
+    if isinstance(exc, duckdb.InvalidInputException) and "configuration" in detail:
+        return "The SQL box cannot change settings."
+    return f"The query failed: {detail}."
+
+
+def run_sql(
+    db_path: Path | str,
+    sql: str,
+    *,
+    timeout_s: float = 10,
+    max_rows: int = 10_000,
+    memory_limit: str = "512MB",
+    threads: int = 2,
+) -> SqlResult:
+    """Run one read-only SELECT in the sandbox and return at most ``max_rows`` rows.
+
+    A new locked-down connection per call (see the module docstring): the database version
+    at ``db_path`` is attached READ_ONLY; tables are named as in the data dictionary and the
+    prepared views are available by name. A timer interrupts the query after ``timeout_s``
+    seconds. Never raises for a bad query: the error is one plain sentence in the result.
+    """
+    started = time.perf_counter()
+
+    def done(frame: pd.DataFrame | None, error: str | None, truncated: bool = False
+             ) -> SqlResult:
+        return SqlResult(frame, error, truncated, round(time.perf_counter() - started, 3))
+
+    try:
+        con, cur = _sandbox(db_path, memory_limit, threads)
+    except duckdb.Error as exc:
+        return done(None, f"The database could not be opened: {_first_line(str(exc))}.")
+    timer = threading.Timer(timeout_s, cur.interrupt)
+    try:
+        error, statement = check_single_select(cur, sql)
+        if error:
+            return done(None, error)
+        timer.start()
+        try:
+            frame = cur.sql(statement).limit(max_rows + 1).df()
+        finally:
+            timer.cancel()
+        truncated = len(frame) > max_rows
+        return done(frame.head(max_rows), None, truncated)
+    except duckdb.Error as exc:
+        return done(None, _sentence(exc, timeout_s, memory_limit))
+    except Exception as exc:  # anything else is still one sentence, never a traceback
+        return done(None, f"The query failed: {_first_line(str(exc)) or type(exc).__name__}.")
+    finally:
+        timer.cancel()
+        cur.close()
+        con.close()
+
+
+def sql_schema(db: Database) -> pd.DataFrame:
+    """Tables and views the SQL box can query, with each column's type and meaning.
+
+    Columns of the source tables take their meaning from the data contract; the prepared views
+    from their definitions here; housekeeping tables (imports, rejected rows) are listed too.
+    """
+    info = db.df(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name <> 'meta' "
+        "ORDER BY table_name, ordinal_position"
+    )
+    meanings: dict[tuple[str, str], str] = {}
+    for ds in DATASETS.values():
+        for c in ds.columns:
+            meanings[(ds.name, c.name)] = c.description
+    rows = []
+    for view in SQL_VIEWS:
+        for c in view.columns:
+            rows.append({"Table": view.name, "Column": c.name, "Type": _KIND_TEXT[c.kind],
+                         "Meaning": c.description})
+    for r in info.itertuples(index=False):
+        rows.append({"Table": r.table_name, "Column": r.column_name, "Type": r.data_type,
+                     "Meaning": meanings.get((r.table_name, r.column_name), "")})
+    return pd.DataFrame(rows, columns=["Table", "Column", "Type", "Meaning"])

@@ -1,0 +1,83 @@
+"""AppTest: the Board pack page shows the generated narrative for the sidebar's choices, lets
+the author edit it, and offers the three files built from the edited sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from apptest_support import page
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from test_export import fill_pack_data
+
+from pmo_data import export
+from pmo_data.db import Database
+from pmo_data.store import Store
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bp") / "pmo.duckdb"
+    Store(path).write(fill_pack_data)
+    return path
+
+
+@pytest.fixture
+def db(store_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PMO_DB", str(store_path))
+    with Database(Store(store_path).current().path) as handle:
+        yield handle
+
+
+def _file_id(url: str) -> str:
+    return url.rsplit("/", 1)[1].split(".")[0]
+
+
+def test_narrative_defaults_to_the_latest_data_date(db: Database) -> None:
+    at = page("board_pack").run()
+    assert not at.exception
+    # default as-at: the latest data date (P3's report of 10 Nov 2025), FY 2025/26
+    expected = export.narrative(db, "2025/26", date(2025, 11, 10))
+    assert [t.value for t in at.text_area] == [s.text for s in expected]
+    assert [t.label for t in at.text_area][:2] == ["Training reach", "Immersive PM support"]
+    assert not at.download_button  # nothing to download until the pack is built
+    assert "Build the pack" in at.info[0].value
+
+
+def test_changing_the_filters_regenerates_the_sentences(db: Database) -> None:
+    at = page("board_pack")
+    at.session_state["fy"] = "2025/26"
+    at.session_state["as_at"] = date(2025, 11, 21)
+    at.session_state["service_group"] = "Surgery"
+    at.run()
+    assert not at.exception
+    expected = export.narrative(db, "2025/26", date(2025, 11, 21), "Surgery")
+    assert [t.value for t in at.text_area] == [s.text for s in expected]
+    assert at.text_area[2].value.startswith("Of 1 active projects")
+
+
+def test_downloads_use_the_edited_sentences(db: Database) -> None:
+    at = page("board_pack").run()
+    at.text_area[0].set_value("Training is ahead of plan.")
+    at.text_area[1].set_value("")  # cleared: left out
+    at.button[0].click().run()
+    assert not at.exception
+    assert [b.label for b in at.download_button] == [
+        "PowerPoint (.pptx)", "Printable report (.html)", "Data behind the charts (.xlsx)"]
+    texts = [t.value for t in at.text_area]
+    pack = export.build_pack(db, "2025/26", date(2025, 11, 10), sentences=texts)
+    assert pack.sentences[0].text == "Training is ahead of plan."
+    assert len(pack.sentences) == len(texts) - 1
+    # each download is exactly the engine's file, under the engine's name (the media id is a
+    # hash of bytes, type and file name)
+    ids = [_file_id(b.proto.url) for b in at.download_button]
+    assert ids[0] == _calculate_file_id(pack.pptx, PPTX, pack.pptx_name)
+    assert ids[1] == _calculate_file_id(pack.html, "text/html", pack.html_name)
+    assert ids[2] == _calculate_file_id(pack.xlsx, XLSX, pack.xlsx_name)
+    assert pack.pptx_name == "NHS-Trust_PMO-board-pack_2025-26_2025-11-10.pptx"
+    preview = at.get("iframe")[0].proto.srcdoc
+    assert "Training is ahead of plan." in preview and "on course for" not in preview
