@@ -234,7 +234,9 @@ def parse_fy(value: Any) -> str | None:
         raise ValueError("not a financial year (use 2025/26)")
     start = _year(m[1])
     if m[2] is not None:
-        end = _year(m[2])
+        end = int(m[2]) if len(m[2]) == 4 else start - start % 100 + int(m[2])
+        if len(m[2]) == 2 and end < start:  # 1999/00
+            end += 100
         if end != start + 1:
             raise ValueError("not a financial year: the second year must follow the first")
     if not MIN_YEAR <= start <= MAX_YEAR:

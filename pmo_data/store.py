@@ -186,8 +186,9 @@ class Store:
                 link.unlink()
 
     def _remove_temporaries(self) -> None:
-        for path in self.dir.glob(".v*.tmp"):
-            path.unlink(missing_ok=True)
+        for pattern in (".v*.tmp", ".CURRENT.*.tmp"):
+            for path in self.dir.glob(pattern):
+                path.unlink(missing_ok=True)
 
     def _prune(self) -> None:
         versions = self.versions()
