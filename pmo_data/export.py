@@ -51,17 +51,11 @@ from pmo_data.charts.palette import (
 )
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, fy_of, parse_fy
+from pmo_data.quality_scores import STALE_AFTER_DAYS
 from pmo_data.schema import RAG_ORDER
 from pmo_data.spc import compute_spc
 
 DEFAULT_TRUST = "NHS Trust"
-#: A source is called stale when its latest data date is more than this many days before the
-#: as-at date (monthly returns get about six weeks; annual assessments a year and a bit).
-STALE_AFTER_DAYS: dict[str, int] = {
-    "projects": 45, "status_reports": 45, "milestones": 120, "benefits": 120, "raid": 120,
-    "training": 60, "service_requests": 45, "kpi_plan": 400, "kpi_actuals": 75,
-    "maturity": 400,
-}
 #: Months of history in each SPC chart behind the KPI icons (complete months only).
 SPC_MONTHS = 24
 TOP_RISKS = 10
@@ -485,6 +479,12 @@ def _risks(db: Database, at: date, service_group: str | None) -> pd.DataFrame:
     )
 
 
+def _older_than_limit(source: str, age_days: int) -> bool:
+    """True when a source's data is older than its staleness threshold (None: never)."""
+    limit = STALE_AFTER_DAYS.get(source)
+    return limit is not None and age_days > limit
+
+
 def _sources(db: Database, as_at: date) -> tuple[pd.DataFrame, tuple[str, ...]]:
     fresh = metrics.source_freshness(db)
     rows: list[dict[str, Any]] = []
@@ -495,7 +495,7 @@ def _sources(db: Database, as_at: date) -> tuple[pd.DataFrame, tuple[str, ...]]:
         notes = []
         if s.rows == 0:
             notes.append("no data loaded")
-        elif age is not None and age > STALE_AFTER_DAYS.get(s.source, 60):
+        elif age is not None and _older_than_limit(s.source, age):
             notes.append(f"stale: latest data {age} days before the as-at date")
         if s.rejected_in_last_import:
             n = s.rejected_in_last_import

@@ -186,9 +186,11 @@ def test_narrative_sentences_worked_by_hand(db: Database) -> None:
     # only NPS has 13+ monthly points; it shows common cause
     assert sentences["spc"] == ("SPC shows only common cause or neutral variation in Net "
                                 "promoter score.")
-    # service log last received 1 Aug: 30 + 30 + 31 + 21 = 112 days before 21 Nov (> 45)
+    # thresholds from quality_scores.STALE_AFTER_DAYS: service log last received 1 Aug:
+    # 30 + 30 + 31 + 21 = 112 days before 21 Nov (> 31); RAID latest event 51 days (> 31)
     assert sentences["data"] == (
-        "Data caveats: PMO service log (112 days) is older than usual at the as-at date; 2 rows "
+        "Data caveats: RAID log (51 days) and PMO service log (112 days) are older than usual "
+        "at the as-at date; 2 rows "
         "in 1 source failed validation at the last import and are left out (see Data sources).")
     assert list(sentences) == ["training", "immersive", "portfolio", "compliance", "milestones",
                                "benefits", "risks", "spc", "data"]
