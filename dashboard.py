@@ -20,6 +20,10 @@ if ui.current_db() is None:
     ui.clear_caches()
 
 pages = {
+    "Headlines": [
+        st.Page("pages/training.py", title="Training reach", icon=":material/school:"),
+        st.Page("pages/five_year_plan.py", title="Five-year plan", icon=":material/flag:"),
+    ],
     "Governance": [
         st.Page("pages/benefits.py", title="Benefits", icon=":material/volunteer_activism:"),
         st.Page("pages/risks.py", title="Risks and issues", icon=":material/warning:"),
