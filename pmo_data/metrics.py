@@ -44,7 +44,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
@@ -723,7 +722,7 @@ def _value(defn: MetricDefinition, p: _Period, targets: Mapping[str, float],
         unit=defn.unit, direction=defn.direction, as_at=p.at,
         freshness=fresh.get(defn.sources[0]), fy=p.fy,
         service_group=None if defn.sources[0] == "kpi_actuals" else p.service_group,
-        breakdown=None if breakdown is None else MappingProxyType(dict(breakdown)))
+        breakdown=None if breakdown is None else dict(breakdown))
 
 
 def _filtered(sql: str, by_group: bool) -> str:
