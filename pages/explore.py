@@ -121,7 +121,7 @@ def sql_tab() -> None:
     downloads(result.frame, "query_result", "ex_sql")
 
 
-if explore.sql_box_allowed():
+if explore.sql_box_allowed() and ui.can("sql"):
     pivot, sql = st.tabs(["Pivot", "SQL"])
     with pivot:
         pivot_tab()
