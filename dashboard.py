@@ -21,6 +21,9 @@ if ui.current_db() is None:
 
 pages = {
     "Headlines": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:",
+                default=True),
+        st.Page("pages/portfolio.py", title="Portfolio delivery", icon=":material/view_timeline:"),
         st.Page("pages/training.py", title="Training reach", icon=":material/school:"),
         st.Page("pages/five_year_plan.py", title="Five-year plan", icon=":material/flag:"),
     ],

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 
 #: (url path, heading the page shows). Keep in step with dashboard.py.
 PAGES = [
+    ("", "Overview"),  # the default page (overview.py) is served at the root
+    ("portfolio", "Portfolio delivery"),
     ("training", "Training reach"),
     ("five_year_plan", "Five-year plan"),
     ("import_data", "Import"),

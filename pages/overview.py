@@ -1,0 +1,89 @@
+"""Overview: are we on track this year? A tile per headline metric (value, target, change on
+last year, freshness, Making Data Count icons, link to the page behind it), stale-data
+warnings, projects whose RAG changed in their latest report, and RAG integrity flags."""
+
+from datetime import date
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+import ui
+from pmo_data import governance, overview, portfolio, quality_scores
+from pmo_data.charts import overview as charts
+from pmo_data.charts.portfolio import style_rags
+from pmo_data.spc import fmt_date
+
+ui.page_header("Overview", "Are we on track this year? Every number comes from the metric "
+               "catalogue; hover over ? for how it is worked out.")
+f = ui.filters()
+at = portfolio.evaluation_date(f.fy, f.as_at)
+st.caption(f"Financial year {f.fy}, as at {fmt_date(at)}, "
+           f"{f.service_group or 'all service groups'}.")
+for stale in ui.call(quality_scores.stale_sources, today=date.today()):
+    st.warning(stale.message, icon=":material/schedule:")
+
+
+def page_link(page: str, label: str) -> None:
+    """A link to the page behind a tile; nothing when that page is not in this app."""
+    try:
+        st.page_link(page, label=f"Open {label}", icon=":material/arrow_forward:")
+    except StreamlitAPIException:  # page not registered (e.g. run on its own)
+        pass
+
+
+def tile(t: overview.Tile) -> None:
+    """One headline tile."""
+    with st.container(border=True):
+        st.markdown(f"**{t.name}**", help=t.help)  # in full: a metric label is cut short
+        st.metric(t.name, t.value_text, t.delta_text, delta_color=t.delta_color,
+                  delta_arrow=t.delta_arrow, delta_description=t.delta_description,
+                  label_visibility="collapsed")
+        if t.breakdown is not None:
+            st.markdown(charts.rag_row(t.breakdown).html, unsafe_allow_html=True)
+        icons = charts.spc_icons_html(t.variation_icon, t.assurance_icon)
+        if icons:
+            st.markdown(icons, unsafe_allow_html=True)
+        st.caption("  \n".join(line for line in (t.target_text, t.previous_text,
+                                                 t.freshness_text) if line))
+        page_link(t.page, t.page_label)
+
+
+tiles = ui.call(overview.headline_tiles, fy=f.fy, as_at=f.as_at,
+                service_group=f.service_group)
+for section, members in overview.by_section(tiles):
+    st.subheader(section)
+    for start in range(0, len(members), 4):
+        for column, member in zip(st.columns(4), members[start:start + 4], strict=False):
+            with column:
+                tile(member)
+
+st.subheader("Changed since the previous report")
+changes = ui.call(overview.recent_rag_changes, fy=f.fy, as_at=f.as_at,
+                  service_group=f.service_group)
+st.caption(changes.summary)
+if len(changes.frame):
+    shown = portfolio.for_display(changes.frame.rename(columns={
+        "from_rag": "From", "to_rag": "To", "from_date": "Previous report",
+        "to_date": "Latest report", "change": "Change"}))
+    st.dataframe(style_rags(shown, ["From", "To"]), hide_index=True, column_order=[
+        "link", "Project name", "From", "To", "Change", "Previous report", "Latest report",
+        "Service group"], column_config={
+            "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
+                                                help="Open the project in Portfolio delivery"),
+            "Project name": st.column_config.TextColumn(width="medium"),
+            "Previous report": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
+
+st.subheader("RAG integrity")
+flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group)
+st.metric("Projects flagged", len(flags),
+          help="Active projects whose latest RAG is Green or Amber/Green while a milestone is "
+               "more than 30 days past its baseline with no actual date, or the report is "
+               "more than 31 days old.")
+if len(flags):
+    st.dataframe(style_rags(governance.for_display(governance.with_project_links(flags)[[
+        "link", "project_name", "overall_rag", "reasons"]]), ["Overall RAG"]), hide_index=True,
+        column_config={"Open": st.column_config.LinkColumn(
+            "Project", display_text=r"project=(.*)$", help="Open the project"),
+            "Project name": st.column_config.TextColumn(width="medium")})
+page_link("pages/portfolio.py", "Portfolio delivery to change the thresholds")

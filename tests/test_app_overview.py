@@ -1,0 +1,122 @@
+"""AppTest: the Overview shows every catalogue metric as the catalogue computes it on the same
+database, for the chosen year, date and service group; missing data says "no data"; the
+SPC icons, stale-data warnings, RAG changes and RAG integrity count are shown."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from apptest_support import page
+from streamlit.testing.v1 import AppTest
+from test_overview import overview_tables
+from test_portfolio import AT, FY
+
+from pmo_data import governance, metrics, quality_scores
+from pmo_data.db import Database, insert_rows
+from pmo_data.overview import format_value
+from pmo_data.portfolio import evaluation_date
+from pmo_data.store import Store
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "pmo.duckdb"
+    tables = overview_tables()
+    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
+    monkeypatch.setenv("PMO_DB", str(path))
+    return path
+
+
+def _engine(path: Path) -> Database:
+    version = Store(path).current()
+    assert version is not None
+    return Database(version.path)
+
+
+def _run(fy: str = FY, as_at: date = AT, group: str | None = None) -> AppTest:
+    at = page("overview")
+    at.session_state["fy"] = fy
+    at.session_state["as_at"] = as_at
+    at.session_state["service_group"] = group or "All service groups"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _shown(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize(("fy", "as_at", "group"), [
+    (FY, AT, None),
+    (FY, AT, "Medicine"),
+    (FY, date(2025, 5, 31), None),
+    ("2024/25", AT, None),
+])
+def test_every_tile_equals_the_catalogue(db_path: Path, fy: str, as_at: date,
+                                         group: str | None) -> None:
+    at = _run(fy, as_at, group)
+    with _engine(db_path) as db:
+        values = metrics.compute_all(db, fy, as_at, group)
+        flags = governance.rag_integrity(db, evaluation_date(fy, as_at), group)
+    shown = _shown(at)
+    for mv in values.values():
+        assert shown[mv.name] == format_value(mv.value, mv.unit), mv.code
+    assert shown["Projects flagged"] == str(len(flags))
+    assert len(shown) == len(values) + 1
+
+
+def test_filters_change_the_numbers(db_path: Path) -> None:
+    # Staff trained: 2025/26 to 30 June 4 + 6 + 30 = 40; Medicine only April's 4;
+    # to 31 May 4 + 6 = 10; 2024/25 (to 31 March 2025) 6 x (4 + 6) = 60.
+    assert _shown(_run())["Staff trained"] == "40"
+    assert _shown(_run(group="Medicine"))["Staff trained"] == "4"
+    assert _shown(_run(as_at=date(2025, 5, 31)))["Staff trained"] == "10"
+    assert _shown(_run(fy="2024/25"))["Staff trained"] == "60"
+
+
+def test_tile_details(db_path: Path) -> None:
+    at = _run()
+    metric = {m.label: m for m in at.metric}
+    assert metric["Staff trained"].delta == "+26"  # 40 - 14 in 2024/25 to 30 June 2024
+    assert metric["Coaching engagements"].value == "no data"  # no service log: never 0
+    assert not metric["Coaching engagements"].delta  # nothing to compare
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Year-to-date target 30 (120 a year): ahead" in captions
+    assert "training data up to 15 Jun 2025" in captions
+    assert "no service log data" in captions
+    html = "\n".join(m.value for m in at.markdown)
+    assert "spc-icon-improvement_high" in html and "spc-icon-hit_or_miss" in html
+    assert "Of 5 active projects, 2 are Red, 1 Amber/Green, 1 Green and 1 Not reported." in html
+    headings = [h.value for h in at.subheader]
+    assert headings[:4] == ["Portfolio delivery", "Milestones and benefits",
+                            "Training and PM services", "Five-year plan measures"]
+
+
+def test_rag_changes(db_path: Path) -> None:
+    at = _run()
+    assert ("2 projects changed RAG in reports since 30 May 2025: 1 worse, 1 better."
+            in [c.value for c in at.caption])
+    changes = at.dataframe[0].value
+    assert list(changes["link"]) == ["portfolio?project=P1", "portfolio?project=P7"]
+    assert list(changes["Change"]) == ["Worse", "Better"]
+    surgery = _run(group="Surgery").dataframe[0].value
+    assert list(surgery["link"]) == ["portfolio?project=P1"]
+
+
+def test_stale_sources_are_warned(db_path: Path) -> None:
+    at = _run()
+    with _engine(db_path) as db:
+        stale = quality_scores.stale_sources(db, date.today())
+    # The fixture's newest data is from mid 2025, so today several sources are stale.
+    assert stale
+    assert [w.value for w in at.warning] == [s.message for s in stale]
+
+
+def test_no_database_points_to_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMO_DB", str(tmp_path / "none.duckdb"))
+    at = page("overview").run()
+    assert not at.exception
+    assert "No data has been imported yet" in at.info[0].value
