@@ -1,7 +1,8 @@
 """PMO analytics dashboard: entry point (``streamlit run dashboard.py``).
 
-Declares the pages once with ``st.navigation``, builds the database from the demo
-exports on first run, and draws the shared sidebar filters every page reads.
+Declares the pages once with ``st.navigation`` (Import only for importers), asks for
+sign-in when it is configured, builds the database from the demo exports on first run,
+and draws the shared sidebar filters every page reads.
 """
 
 import streamlit as st
@@ -11,6 +12,7 @@ from pmo_data.bootstrap import ensure_database
 
 st.set_page_config(page_title="PMO dashboard", page_icon=":material/monitoring:",
                    layout="wide")
+ui.sign_in_gate()
 
 if ui.current_db() is None:
     bar = st.progress(0.0, text="Building the database from the demo exports")
@@ -43,10 +45,11 @@ pages = {
         st.Page("pages/board_pack.py", title="Board pack", icon=":material/co_present:"),
     ],
     "Data": [
-        st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
+        *([st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:")]
+          if ui.can("importer") else []),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
     ],
 }
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)
 ui.sidebar_filters()
 navigation.run()

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -66,6 +65,20 @@ def browser():
         chromium.close()
 
 
+def test_a_deep_link_on_a_fresh_server_gets_the_navigation(server: StreamlitServer,
+                                                           browser) -> None:
+    """The first request after start is a deep link (a bookmark): it must still run through
+    dashboard.py (navigation, filters) and honour the query parameter."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server.url}/portfolio?project=PRJ-0003")
+    page.get_by_role("heading", name="Portfolio delivery").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stSidebarNavLink']").count() >= 10
+    assert page.get_by_text("Filters", exact=True).count() == 1
+    assert "project=PRJ-0003" in page.url
+    page.close()
+
+
 def test_every_page_renders(server: StreamlitServer, browser) -> None:
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
@@ -78,5 +91,5 @@ def test_every_page_renders(server: StreamlitServer, browser) -> None:
         wait_for_app(page)
         assert page.locator("[data-testid='stException']").count() == 0, path
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, path
-        page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     assert not errors, errors
