@@ -194,9 +194,19 @@ def auth_enabled() -> bool:
         return False
 
 
-@st.cache_data(ttl=30, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load_access(path: str, mtime_ns: int) -> access.AccessConfig:
+    return access.load_config(Path(path))
+
+
 def _access_config() -> access.AccessConfig:
-    return access.load_config()
+    """The roles file in force, re-read when it (or PMO_ACCESS_FILE) changes."""
+    path = access.config_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _load_access(str(path.resolve()), mtime)
 
 
 def current_role() -> str | None:

@@ -71,10 +71,15 @@ def parse_config(text: str, source: str = "access.toml") -> AccessConfig:
     )
 
 
+def config_path() -> Path:
+    """The settings file in force: ``PMO_ACCESS_FILE``, else config/access.toml."""
+    return Path(os.environ.get("PMO_ACCESS_FILE") or DEFAULT_FILE)
+
+
 def load_config(path: Path | None = None) -> AccessConfig:
-    """Read the settings file (``PMO_ACCESS_FILE`` or config/access.toml); absent: defaults
+    """Read the settings file (``config_path()`` by default); absent: defaults
     (no one matched, so with sign-in on nobody gets in until roles are set)."""
-    path = path or Path(os.environ.get("PMO_ACCESS_FILE") or DEFAULT_FILE)
+    path = path or config_path()
     if not path.exists():
         return AccessConfig()
     return parse_config(path.read_text(encoding="utf-8"), str(path))

@@ -223,22 +223,11 @@ SERIES_CODES: tuple[str, ...] = tuple(d.code for d in CATALOGUE if d.series)
 _BY_CODE: dict[str, MetricDefinition] = {d.code: d for d in CATALOGUE}
 _PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pct"})
 
-#: Event dates per source: when something happened (never a plan date). ``latest_data_date``,
+#: Event dates per source (``Source.event_columns``: never a plan date). ``latest_data_date``,
 #: ``source_freshness`` and ``financial_years`` read these. Training dates count only for
 #: places with an outcome (Attended or DNA), so future bookings do not move "as at".
-_EVENT_DATES: dict[str, tuple[str, ...]] = {
-    "projects": ("last_updated",),
-    "status_reports": ("report_date",),
-    "milestones": ("actual_date",),
-    "benefits": (),
-    "raid": ("raised_date", "closed_date"),
-    "training": ("session_date",),
-    "service_requests": ("received_date",),
-    "kpi_plan": (),
-    "kpi_actuals": ("period",),
-    "maturity": ("assessment_date",),
-}
-_EVENT_FILTER: dict[str, str] = {"training": "attendance IN ('Attended', 'Did not attend')"}
+_EVENT_DATES: dict[str, tuple[str, ...]] = {n: s.event_columns for n, s in SOURCES.items()}
+_EVENT_FILTER: dict[str, str] = {n: s.event_filter for n, s in SOURCES.items()}
 
 
 def _is_percent(unit: str | None) -> bool:

@@ -22,6 +22,7 @@ from pmo_data import metrics
 from pmo_data.db import Database
 from pmo_data.metrics import MetricDefinition, MetricValue
 from pmo_data.portfolio import drill_down_link, evaluation_date
+from pmo_data.schema import SOURCES
 from pmo_data.spc import compute_spc, fmt_date
 
 #: The page behind each built-in metric: (page file, link label). Plan KPIs go to
@@ -56,18 +57,7 @@ KPI_SECTION = "Five-year plan measures"
 #: How many months of history the tiles' SPC verdict uses (at most; complete months).
 SPC_MONTHS = 24
 #: Short names of the sources for freshness lines ("training data up to 19 Nov 2026").
-SOURCE_WORDS: dict[str, str] = {
-    "projects": "project register",
-    "status_reports": "highlight report",
-    "milestones": "milestone",
-    "benefits": "benefits",
-    "raid": "RAID",
-    "training": "training",
-    "service_requests": "service log",
-    "kpi_plan": "plan",
-    "kpi_actuals": "KPI",
-    "maturity": "maturity",
-}
+SOURCE_WORDS: dict[str, str] = {n: s.short_name for n, s in SOURCES.items()}
 #: Sources whose dates are months (first of the month): freshness shows the month only.
 MONTHLY_SOURCES = frozenset({"kpi_actuals"})
 NO_DATA = "no data"

@@ -14,20 +14,6 @@ import pandas as pd
 from pmo_data.db import Database
 from pmo_data.schema import SOURCES_LIST, Source
 
-#: The column holding each source's "data date" (how fresh the source is).
-FRESHNESS_COLUMN: dict[str, str] = {
-    "projects": "last_updated",
-    "status_reports": "report_date",
-    "milestones": "baseline_date",
-    "benefits": "target_date",
-    "raid": "raised_date",
-    "training": "session_date",
-    "service_requests": "received_date",
-    "kpi_plan": "",
-    "kpi_actuals": "period",
-    "maturity": "assessment_date",
-}
-
 
 @dataclass(frozen=True)
 class SourceSummary:
@@ -42,20 +28,21 @@ class SourceSummary:
     rejected_in_last_import: int
 
 
-def _latest_expr(source: Source, today_cap: bool) -> str:
-    column = FRESHNESS_COLUMN.get(source.name) or ""
-    if not column:
+def _latest_expr(source: Source) -> str:
+    """SQL for the latest event date of a source on or before today (None if it has none):
+    bookings and plans in the future are not "fresh data"."""
+    if not source.event_columns:
         return "NULL"
-    if today_cap:  # bookings and plans in the future are not "fresh data"
-        return f'max(CASE WHEN "{column}" <= current_date THEN "{column}" END)'
-    return f'max("{column}")'
+    parts = [f'max(CASE WHEN "{c}" <= current_date AND ({source.event_filter}) THEN "{c}" END)'
+             for c in source.event_columns]
+    return f"greatest({', '.join(parts)})"
 
 
 def source_summaries(db: Database) -> list[SourceSummary]:
     """One summary per source in contract order; sources never imported have 0 rows.
 
-    The latest date ignores dates after today (future bookings, target dates), so a
-    source is never called fresh because of a plan.
+    The latest date is the newest event date (``Source.event_columns``) on or before today
+    (future bookings, target dates and plans never make a source look fresh).
     """
     imports = db.df(
         """
@@ -72,7 +59,7 @@ def source_summaries(db: Database) -> list[SourceSummary]:
     out = []
     for source in SOURCES_LIST:
         count, latest = db.rows(
-            f"SELECT count(*), {_latest_expr(source, True)} FROM {source.name}"
+            f"SELECT count(*), {_latest_expr(source)} FROM {source.name}"
         )[0]
         info = imports.loc[source.name] if source.name in imports.index else None
         out.append(SourceSummary(

@@ -41,36 +41,13 @@ STALE_AFTER_DAYS: dict[str, int | None] = {
     "maturity": 400,         # an annual self-assessment
 }
 
-#: The columns whose dates say when something happened in each source (never plan dates,
-#: as in ``metrics.source_freshness``). A source with none is judged on its last import.
-RECORD_DATES: dict[str, tuple[str, ...]] = {
-    "projects": ("last_updated",),
-    "status_reports": ("report_date",),
-    "milestones": ("actual_date",),
-    "benefits": (),
-    "raid": ("raised_date", "closed_date"),
-    "training": ("session_date",),
-    "service_requests": ("received_date",),
-    "kpi_plan": (),
-    "kpi_actuals": ("period",),
-    "maturity": ("assessment_date",),
-}
+#: The columns whose dates say when something happened in each source (the registry's
+#: ``Source.event_columns``). A source with none is judged on its last import.
+RECORD_DATES: dict[str, tuple[str, ...]] = {n: s.event_columns for n, s in SOURCES.items()}
 #: Rows whose record dates count (training: places with an outcome, not future bookings).
-_RECORD_FILTER: dict[str, str] = {"training": "attendance IN ('Attended', 'Did not attend')"}
-
+_RECORD_FILTER: dict[str, str] = {n: s.event_filter for n, s in SOURCES.items()}
 #: Short names for freshness captions ("highlight report data up to 31 Oct 2026").
-SHORT_NAMES: dict[str, str] = {
-    "projects": "project register",
-    "status_reports": "highlight report",
-    "milestones": "milestone",
-    "benefits": "benefits",
-    "raid": "RAID",
-    "training": "training",
-    "service_requests": "service log",
-    "kpi_plan": "plan",
-    "kpi_actuals": "KPI",
-    "maturity": "maturity",
-}
+SHORT_NAMES: dict[str, str] = {n: s.short_name for n, s in SOURCES.items()}
 
 #: The sources behind each page (file stem), for its freshness line.
 PAGE_SOURCES: dict[str, tuple[str, ...]] = {

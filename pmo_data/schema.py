@@ -211,6 +211,13 @@ class Source:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     accumulate: bool = False
+    #: Date columns saying when something happened (never plan or target dates): they
+    #: decide how fresh the source is and the default "as at". Empty: judged on import date.
+    event_columns: tuple[str, ...] = ()
+    #: SQL condition on rows whose event dates count (fixed text from this registry).
+    event_filter: str = "TRUE"
+    #: Short name for freshness lines ("training data up to 12 Nov 2026").
+    short_name: str = ""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -296,6 +303,8 @@ SOURCES_LIST: tuple[Source, ...] = (
                aliases=("Last Updated", "Modified", "Last Modified")),
         ),
         key=("project_id",),
+        event_columns=("last_updated",),
+        short_name="project register",
     ),
     Source(
         "status_reports",
@@ -327,6 +336,8 @@ SOURCES_LIST: tuple[Source, ...] = (
         ),
         key=("project_id", "report_date"),
         accumulate=True,
+        event_columns=("report_date",),
+        short_name="highlight report",
     ),
     Source(
         "milestones",
@@ -344,6 +355,8 @@ SOURCES_LIST: tuple[Source, ...] = (
                aliases=("Actual", "Completed Date", "Date Achieved")),
             _c("status", "text", "Milestone status."),
         ),
+        event_columns=("actual_date",),
+        short_name="milestone",
     ),
     Source(
         "benefits",
@@ -371,6 +384,7 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("status", "text", "Benefit status."),
         ),
         key=("benefit_id",),
+        short_name="benefits",
     ),
     Source(
         "raid",
@@ -394,6 +408,8 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("mitigation", "text", "Mitigation or action.", aliases=("Mitigations", "Actions")),
         ),
         key=("raid_id",),
+        event_columns=("raised_date", "closed_date"),
+        short_name="RAID",
     ),
     Source(
         "training",
@@ -421,6 +437,9 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("confidence_after", "int", "Self-rated confidence after, 1-10.", ge=1, le=10,
                aliases=("Confidence After", "Post Confidence")),
         ),
+        event_columns=("session_date",),
+        event_filter="attendance IN ('Attended', 'Did not attend')",
+        short_name="training",
     ),
     Source(
         "service_requests",
@@ -445,6 +464,8 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("outcome", "text", "Outcome.", aliases=("Outcome", "Result")),
         ),
         key=("request_id",),
+        event_columns=("received_date",),
+        short_name="service log",
     ),
     Source(
         "kpi_plan",
@@ -465,6 +486,7 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("service_area", "text", "Service area.", aliases=("Service Area",)),
         ),
         key=("kpi_code", "financial_year"),
+        short_name="plan",
     ),
     Source(
         "kpi_actuals",
@@ -479,6 +501,8 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("note", "text", "Note.", aliases=("Notes", "Comment", "Comments")),
         ),
         key=("kpi_code", "period"),
+        event_columns=("period",),
+        short_name="KPI",
     ),
     Source(
         "maturity",
@@ -495,6 +519,8 @@ SOURCES_LIST: tuple[Source, ...] = (
             _c("scope", "text", "Scope assessed.", aliases=("Scope",)),
             _c("evidence", "text", "Evidence.", aliases=("Evidence",)),
         ),
+        event_columns=("assessment_date",),
+        short_name="maturity",
     ),
 )
 
