@@ -16,7 +16,7 @@ ui.sign_in_gate()
 
 if ui.current_db() is None:
     bar = st.progress(0.0, text="Building the database from the demo exports")
-    ensure_database(ui.db_path(), ui.ROOT / "data" / "sample",
+    ensure_database(ui.db_path(), ui.sample_dir(),
                     progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
     bar.empty()
     ui.clear_caches()

@@ -71,6 +71,12 @@ def db_path() -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+def sample_dir() -> Path:
+    """Where first-run demo exports live: ``PMO_SAMPLE_DIR``, else data/sample."""
+    path = Path(os.environ.get("PMO_SAMPLE_DIR") or "data/sample")
+    return path if path.is_absolute() else ROOT / path
+
+
 def current_db() -> DbRef | None:
     """The version the pointer names now (read on every rerun: a tiny file), or None."""
     version = Store(db_path()).current()
