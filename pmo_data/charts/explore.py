@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     CATEGORICAL,
     NHS_BLACK,
@@ -63,13 +64,13 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
     if result.column is not None:
         col = dataset(result.dataset).column(result.column)
         rag = col.vocab == "rag"
-    fig = go.Figure()
+    fig = FigureBuilder()
     for i, name in enumerate(series):
         colour = RAG_COLOURS.get(name, NHS_DARK_GREY) if rag else CATEGORICAL[i % len(CATEGORICAL)]
         part = long[(long["series"] == name) & long["group"].isin(shown)]
         values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
                   for v in part["value"]]
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             x=list(part["group"]), y=values, name=name,
             marker={"color": colour},
             hovertemplate=f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",
@@ -87,7 +88,7 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
         yaxis={"title": {"text": result.value_label}, "gridcolor": NHS_PALE_GREY,
                "rangemode": "tozero"},
     )
-    return ExploreChart(fig, _summary(result, heading, groups, shown))
+    return ExploreChart(fig.build(), _summary(result, heading, groups, shown))
 
 
 def _summary(result: PivotResult, heading: str, groups: list[str], shown: list[str]) -> str:

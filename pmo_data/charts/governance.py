@@ -17,6 +17,7 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     CATEGORICAL,
     NHS_BLACK,
@@ -55,7 +56,7 @@ class GovernanceChart:
     summary: str
 
 
-def _layout(fig: go.Figure, title: str, *, height: int = 420, **kw: object) -> go.Figure:
+def _layout(fig: FigureBuilder, title: str, *, height: int = 420, **kw: object) -> FigureBuilder:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
         font=FONT, plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE, height=height,
@@ -106,12 +107,12 @@ def _short(text: object) -> str:
 
 
 def _empty(title: str, message: str) -> GovernanceChart:
-    fig = go.Figure()
+    fig = FigureBuilder()
     fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
                        showarrow=False, font=dict(size=14, color=NHS_DARK_GREY))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return GovernanceChart(_layout(fig, title, height=240), message)
+    return GovernanceChart(_layout(fig, title, height=240).build(), message)
 
 
 # --- benefits ---------------------------------------------------------------------------
@@ -150,10 +151,10 @@ def benefits_planned_realised(frame: pd.DataFrame, by: str = "category",
                       else f"No benefits valued in {unit} to show.")
     shown = data.head(max_groups).iloc[::-1]
     groups = [_short(g) for g in shown["group"]]
-    fig = go.Figure()
+    fig = FigureBuilder()
     for col, name, colour in ((planned_col, "Planned", NHS_LIGHT_BLUE),
                               (realised_col, "Realised", NHS_DARK_BLUE)):
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             y=groups, x=[_num(v) for v in shown[col]], orientation="h", name=name,
             marker_color=colour, customdata=[[fmt(_num(v))] for v in shown[col]],
             hovertemplate=f"%{{y}}<br>{name}: %{{customdata[0]}}<extra></extra>"))
@@ -168,12 +169,12 @@ def benefits_planned_realised(frame: pd.DataFrame, by: str = "category",
     pct = "" if not planned or realised is None else f" ({100 * realised / planned:.0f}%)"
     top = data.iloc[0]
     if measure == "count":
-        return GovernanceChart(fig, (
+        return GovernanceChart(fig.build(), (
             f"{fmt(realised or 0)} of {fmt(planned)} benefits realised{pct} across {len(data)} "
             f"{_BY_PLURAL.get(by, by)}; most planned: {top['group']} ({int(top['benefits'])})."))
     dropped = len(frame) - len(data)
     tail = f"; {dropped} {_BY_PLURAL.get(by, by)} have no {unit} value" if dropped else ""
-    return GovernanceChart(fig, (
+    return GovernanceChart(fig.build(), (
         f"{fmt(realised)} of {fmt(planned)} planned {unit} value realised{pct} across "
         f"{len(data)} {_BY_PLURAL.get(by, by)}; largest planned: {top['group']} "
         f"({fmt(_num(top['target_value']))}){tail}."))
@@ -191,10 +192,10 @@ def cash_releasing_by_fy_chart(frame: pd.DataFrame) -> GovernanceChart:
     dated = frame[frame["financial_year"] != "No target date"] if len(frame) else frame
     if dated.empty:
         return _empty(title, "No cash-releasing benefits with a target date.")
-    fig = go.Figure()
+    fig = FigureBuilder()
     for col, name, colour in (("target_value", "Planned (target)", NHS_LIGHT_BLUE),
                               ("realised_value", "Realised", NHS_DARK_BLUE)):
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             x=list(dated["financial_year"]), y=[_num(v) for v in dated[col]], name=name,
             marker_color=colour,
             customdata=[[money(_num(v)), int(n)] for v, n in zip(dated[col], dated["benefits"],
@@ -212,7 +213,7 @@ def cash_releasing_by_fy_chart(frame: pd.DataFrame) -> GovernanceChart:
                f"and {money(_num(dated['realised_value'].sum(min_count=1)))} realised across "
                f"{len(dated)} financial years; largest year {top['financial_year']} "
                f"({money(_num(top['target_value']))}){tail}.")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "value",
@@ -247,7 +248,7 @@ def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "v
     target = [index[("p", p)] for _, p in sp.index] + [index[("c", c)] for _, c in pc.index]
     values = [float(v) for v in sp.values] + [float(v) for v in pc.values]
     fmt = (lambda v: _amount(v, unit)) if size_by == "value" else (lambda v: f"{v:,.0f}")
-    fig = go.Figure(go.Sankey(
+    fig = FigureBuilder(trace("sankey",
         arrangement="snap",
         node=dict(label=labels, color=colours, pad=8, thickness=14,
                   line=dict(color=NHS_WHITE, width=0.5),
@@ -266,7 +267,7 @@ def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "v
     summary = (f"{len(projects)} projects under {len(shifts)} strategic shifts{unshifted} "
                f"carry {what}; the largest flow is {by_shift.index[0]} "
                f"({100 * by_shift.iloc[0] / total:.0f}%).")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 # --- risks and issues -------------------------------------------------------------------
@@ -312,14 +313,14 @@ def risk_heatmap(cells: pd.DataFrame, *, unscored: int = 0,
     scale = []
     for i, band in enumerate(RISK_BANDS):
         scale += [[i / n_bands, band[2]], [(i + 1) / n_bands, band[2]]]
-    fig = go.Figure(go.Heatmap(
+    fig = FigureBuilder(trace("heatmap",
         z=z, x=list(range(1, 6)), y=list(range(1, 6)), zmin=-0.5, zmax=n_bands - 0.5,
         colorscale=scale, showscale=False, xgap=3, ygap=3, hoverinfo="text", hovertext=hover,
         name="matrix", showlegend=False,
     ))
     xs = [imp for lik in range(1, 6) for imp in range(1, 6)]
     ys = [lik for lik in range(1, 6) for imp in range(1, 6)]
-    fig.add_trace(go.Scatter(
+    fig.add_trace(trace("scatter",
         x=xs, y=ys, mode="markers+text",
         marker=dict(size=56, symbol="square", color="rgba(0, 94, 184, 0.01)"),
         text=[t for row in text for t in row],
@@ -328,7 +329,7 @@ def risk_heatmap(cells: pd.DataFrame, *, unscored: int = 0,
         hovertext=[h for row in hover for h in row], hoverinfo="text", showlegend=False,
         name="cells"))
     for band in RISK_BANDS:  # legend entries for the colour bands
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=band[1],
+        fig.add_trace(trace("scatter", x=[None], y=[None], mode="markers", name=band[1],
                                  marker=dict(size=12, symbol="square", color=band[2]),
                                  hoverinfo="skip"))
     if selected is not None:
@@ -352,7 +353,7 @@ def risk_heatmap(cells: pd.DataFrame, *, unscored: int = 0,
     if unscored:
         summary += (f"; {unscored} open risk{'s lack' if unscored != 1 else ' lacks'} "
                     "a score")
-    return GovernanceChart(fig, summary + ".")
+    return GovernanceChart(fig.build(), summary + ".")
 
 
 def issues_chart(frame: pd.DataFrame, by: str = "service_group", max_groups: int = 20
@@ -368,9 +369,9 @@ def issues_chart(frame: pd.DataFrame, by: str = "service_group", max_groups: int
         return _empty(title, "No issues recorded.")
     shown = frame.head(max_groups).iloc[::-1]
     groups = [_short(g) for g in shown["group"]]
-    fig = go.Figure()
+    fig = FigureBuilder()
     for col, name, colour in (("open", "Open", NHS_ORANGE), ("closed", "Closed", NHS_MID_GREY)):
-        fig.add_trace(go.Bar(y=groups, x=list(shown[col]), orientation="h", name=name,
+        fig.add_trace(trace("bar", y=groups, x=list(shown[col]), orientation="h", name=name,
                              marker_color=colour,
                              hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>"))
     _layout(fig, title, height=max(300, 60 + 28 * len(shown)), barmode="stack")
@@ -380,7 +381,7 @@ def issues_chart(frame: pd.DataFrame, by: str = "service_group", max_groups: int
     top = frame.iloc[0]
     summary = (f"{int(frame['open'].sum())} open and {int(frame['closed'].sum())} closed "
                f"issues; most open: {top['group']} ({int(top['open'])}).")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> GovernanceChart:
@@ -394,14 +395,14 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
     if table.empty:
         return _empty(title, f"No {what.lower()} to show.")
     months = pd.to_datetime(table["month"])
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=months, y=list(table["raised"]), name="Raised in month",
+    fig = FigureBuilder()
+    fig.add_trace(trace("bar", x=months, y=list(table["raised"]), name="Raised in month",
                          marker_color=NHS_LIGHT_BLUE,
                          hovertemplate="%{x|%b %Y}<br>Raised: %{y}<extra></extra>"))
-    fig.add_trace(go.Bar(x=months, y=list(table["closed_in_month"]), name="Closed in month",
+    fig.add_trace(trace("bar", x=months, y=list(table["closed_in_month"]), name="Closed in month",
                          marker_color=NHS_MID_GREY,
                          hovertemplate="%{x|%b %Y}<br>Closed: %{y}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=months, y=list(table["open_at_month_end"]),
+    fig.add_trace(trace("scatter", x=months, y=list(table["open_at_month_end"]),
                              name="Open at month end", mode="lines+markers",
                              line=dict(color=NHS_DARK_BLUE, width=3),
                              hovertemplate="%{x|%b %Y}<br>Open at month end: %{y}"
@@ -415,7 +416,7 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
                f"{int(last['open_at_month_end'])} ({change:+d} since "
                f"{pd.Timestamp(first['month']):%B %Y}); {int(table['raised'].sum())} raised "
                f"and {int(table['closed_in_month'].sum())} closed over {len(table)} months.")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 # --- portfolio history ------------------------------------------------------------------
@@ -430,12 +431,12 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
     """
     title = "Portfolio RAG at the two dates"
     rows = [f"{before:%d %b %Y}", f"{after:%d %b %Y}"]
-    fig = go.Figure()
+    fig = FigureBuilder()
     data = counts.set_index("overall_rag")
     for rag in RAG_ORDER:
         b = int(data["before"].get(rag, 0))
         a = int(data["after"].get(rag, 0))
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             y=rows, x=[b, a], orientation="h", name=rag, marker_color=RAG_COLOURS[rag],
             text=[str(v) if v else "" for v in (b, a)], textposition="inside",
             insidetextanchor="middle",
@@ -453,7 +454,7 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
                f"{0 if red is None else int(red['after'])}; Green "
                f"{0 if green is None else int(green['before'])} to "
                f"{0 if green is None else int(green['after'])}.")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 # --- estimate realism -------------------------------------------------------------------
@@ -470,12 +471,12 @@ def duration_scatter(frame: pd.DataFrame) -> GovernanceChart:
     title = "Planned against actual duration of closed projects"
     if frame.empty:
         return _empty(title, "No closed projects with an actual end date yet.")
-    fig = go.Figure()
+    fig = FigureBuilder()
     top = float(max(frame["planned_days"].max(), frame["actual_days"].max())) * 1.05
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="On plan",
+    fig.add_trace(trace("scatter", x=[0, top], y=[0, top], mode="lines", name="On plan",
                              line=dict(color=NHS_MID_GREY, dash="dash"), hoverinfo="skip"))
     for i, (group, part) in enumerate(frame.groupby("service_group", sort=True)):
-        fig.add_trace(go.Scatter(
+        fig.add_trace(trace("scatter",
             x=list(part["planned_days"]), y=list(part["actual_days"]), mode="markers",
             name=str(group), marker=dict(size=11, color=CATEGORICAL[i % len(CATEGORICAL)],
                                          line=dict(color=NHS_WHITE, width=1)),
@@ -499,7 +500,7 @@ def duration_scatter(frame: pd.DataFrame) -> GovernanceChart:
     pct_text = f" ({float(pct.median()):.0f}% of the planned duration)" if len(pct) else ""
     summary = (f"{late} of {len(frame)} closed projects finished later than planned; median "
                f"overrun {med:.0f} days{pct_text}.")
-    return GovernanceChart(fig, summary)
+    return GovernanceChart(fig.build(), summary)
 
 
 def overrun_chart(summary_frame: pd.DataFrame, by: str = "service_group") -> GovernanceChart:
@@ -516,10 +517,10 @@ def overrun_chart(summary_frame: pd.DataFrame, by: str = "service_group") -> Gov
     shown = summary_frame.iloc[::-1]
     groups = [f"{_short(g)} (n={int(n)})" for g, n in zip(shown["group"], shown["projects"],
                                                           strict=True)]
-    fig = go.Figure()
+    fig = FigureBuilder()
     for col, name, colour in (("median_overrun_days", "Median", NHS_BLUE),
                               ("p80_overrun_days", "80th percentile", NHS_DARK_BLUE)):
-        fig.add_trace(go.Bar(y=groups, x=[_num(v) for v in shown[col]], orientation="h",
+        fig.add_trace(trace("bar", y=groups, x=[_num(v) for v in shown[col]], orientation="h",
                              name=name, marker_color=colour,
                              hovertemplate=f"%{{y}}<br>{name} overrun: %{{x:.0f}} days"
                                            "<extra></extra>"))
@@ -538,7 +539,7 @@ def overrun_chart(summary_frame: pd.DataFrame, by: str = "service_group") -> Gov
         worst = groups_only.loc[groups_only["p80_overrun_days"].idxmax()]
         text += (f"; worst 80th percentile: {worst['group']} "
                  f"({float(worst['p80_overrun_days']):.0f} days)")
-    return GovernanceChart(fig, (text or "No overrun to summarise") + ".")
+    return GovernanceChart(fig.build(), (text or "No overrun to summarise") + ".")
 
 
 __all__ = [

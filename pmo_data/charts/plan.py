@@ -15,6 +15,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_BLACK,
     NHS_BLUE,
@@ -171,7 +172,7 @@ def maturity_heatmap(grid: MaturityGrid) -> PlanChart:
     """Perspective (rows) by assessment date (columns), coloured by level 1-5 and annotated
     "level / target"; a red outline marks a cell below its target level; a cell not assessed
     is left blank and says so."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = "Maturity self-assessment by perspective"
     if not grid.perspectives:
         fig.add_annotation(name="no_data", text="No maturity assessments yet", showarrow=False,
@@ -180,7 +181,7 @@ def maturity_heatmap(grid: MaturityGrid) -> PlanChart:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         _heat_layout(fig, title, 300)
-        return PlanChart(fig, "No maturity self-assessments have been recorded yet.")
+        return PlanChart(fig.build(), "No maturity self-assessments have been recorded yet.")
     xs = [_date(d) for d in grid.dates]
     ys = list(grid.perspectives)
     scale = []
@@ -189,7 +190,7 @@ def maturity_heatmap(grid: MaturityGrid) -> PlanChart:
     hover = [[_hover(p, xs[j], lv, tg) for j, (lv, tg) in enumerate(zip(levels, targets,
                                                                         strict=True))]
              for p, levels, targets in zip(ys, grid.levels, grid.targets, strict=True)]
-    fig.add_trace(go.Heatmap(
+    fig.add_trace(trace("heatmap",
         z=[list(row) for row in grid.levels], x=xs, y=ys, zmin=0.5, zmax=5.5, colorscale=scale,
         xgap=3, ygap=3, hoverongaps=False, text=hover, hoverinfo="text", name="Maturity",
         colorbar={"title": {"text": "Level"}, "tickvals": list(MATURITY_LEVELS),
@@ -227,7 +228,7 @@ def maturity_heatmap(grid: MaturityGrid) -> PlanChart:
         summary += ("; below target: " + ", ".join(below)) if below else ""
     else:
         summary += ", none with a target level"
-    return PlanChart(fig, summary + ".")
+    return PlanChart(fig.build(), summary + ".")
 
 
 def _hover(perspective: str, when: str, level: int | None, target: int | None) -> str:
@@ -242,7 +243,7 @@ def _hover(perspective: str, when: str, level: int | None, target: int | None) -
     return text
 
 
-def _heat_layout(fig: go.Figure, title: str, height: int) -> None:
+def _heat_layout(fig: FigureBuilder, title: str, height: int) -> None:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top",
                "yref": "container", "font": {"size": 17, "color": NHS_BLACK}},
@@ -260,13 +261,8 @@ def kpi_spc_chart(k: KpiSpc, summary_in_figure: bool = False) -> SpcChart:
     target; the summary is the SPC result's sentence. On a page, which shows the summary as
     a caption under the chart, ``summary_in_figure=False`` drops the figure's own copy of it
     (and the space kept for it)."""
-    chart = spc_figure(k.result, title=k.title, unit=k.unit, target=k.monthly_target,
-                       y_title=k.y_title)
-    if not summary_in_figure:
-        fig = chart.figure
-        fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "summary"]
-        fig.update_layout(margin={"b": 60})
-    return chart
+    return spc_figure(k.result, title=k.title, unit=k.unit, target=k.monthly_target,
+                      y_title=k.y_title, summary_in_figure=summary_in_figure)
 
 
 def target_note(k: KpiSpc) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_BLACK,
     NHS_BLUE,
@@ -74,7 +75,7 @@ def style_rags(frame: pd.DataFrame, columns: Iterable[str]) -> Styler:
     return styler.map(rag_cell_css, subset=present) if present else styler
 
 
-def _layout(fig: go.Figure, title: str, *, height: int = 400, **kw: object) -> go.Figure:
+def _layout(fig: FigureBuilder, title: str, *, height: int = 400, **kw: object) -> FigureBuilder:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
         font=FONT, plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE, height=height,
@@ -89,12 +90,12 @@ def _layout(fig: go.Figure, title: str, *, height: int = 400, **kw: object) -> g
 
 
 def _empty(title: str, message: str) -> PortfolioChart:
-    fig = go.Figure()
+    fig = FigureBuilder()
     fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
                        showarrow=False, font=dict(size=14, color=NHS_DARK_GREY))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return PortfolioChart(_layout(fig, title, height=220), message)
+    return PortfolioChart(_layout(fig, title, height=220).build(), message)
 
 
 def _short(text: object, chars: int = LABEL_CHARS) -> str:
@@ -129,10 +130,10 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
     wide = wide.assign(_total=wide[rags].sum(axis=1))
     wide = wide.sort_values(["Red", "Amber/Red", "_total"], ascending=False, kind="stable")
     groups = list(wide.index)
-    fig = go.Figure()
+    fig = FigureBuilder()
     for rag in rags:
         counts = [int(v) for v in wide[rag]]
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             y=[_short(g, 30) for g in groups], x=counts, orientation="h", name=rag,
             marker_color=RAG_COLOURS.get(rag, NHS_MID_GREY),
             text=[str(v) if v else "" for v in counts], textposition="inside",
@@ -150,7 +151,7 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
         summary += f"{red:,} Red, most in {top} ({int(wide.loc[top, 'Red']):,})."
     else:
         summary += "none Red."
-    return PortfolioChart(fig, summary)
+    return PortfolioChart(fig.build(), summary)
 
 
 # --- stage pipeline ------------------------------------------------------------------------
@@ -168,7 +169,7 @@ def stage_pipeline_chart(frame: pd.DataFrame) -> PortfolioChart:
         return _empty(title, "No projects match the filters.")
     colours = [NHS_BLUE if a else NHS_MID_GREY for a in frame["active"]]
     counts = [int(v) for v in frame["projects"]]
-    fig = go.Figure(go.Bar(
+    fig = FigureBuilder(trace("bar",
         y=list(frame["stage"]), x=counts, orientation="h", marker_color=colours,
         text=[f"{v:,}" for v in counts], textposition="outside",
         customdata=["active stage" if a else "not active" for a in frame["active"]],
@@ -185,7 +186,7 @@ def stage_pipeline_chart(frame: pd.DataFrame) -> PortfolioChart:
         summary += f", most in {top['stage']} ({int(top['projects']):,})"
     summary += (f"; {by_stage.get('Pipeline', 0):,} in the pipeline, "
                 f"{by_stage.get('On hold', 0):,} on hold.")
-    return PortfolioChart(fig, summary)
+    return PortfolioChart(fig.build(), summary)
 
 
 # --- milestone slippage --------------------------------------------------------------------
@@ -220,7 +221,7 @@ def slippage_chart(dist: SlippageDistribution) -> PortfolioChart:
         return _empty(title, message)
     bands = dist.bands
     counts = [int(v) for v in bands["milestones"]]
-    fig = go.Figure(go.Bar(
+    fig = FigureBuilder(trace("bar",
         x=list(bands["band"]), y=counts,
         marker_color=[_BAND_COLOURS.get(b, NHS_ORANGE) for b in bands["band"]],
         text=[f"{v:,}" for v in counts], textposition="outside",
@@ -238,7 +239,7 @@ def slippage_chart(dist: SlippageDistribution) -> PortfolioChart:
     if dist.no_forecast:
         summary = summary[:-1] + (f"; {_plural(dist.no_forecast, 'open milestone')} without "
                                   "a forecast left out.")
-    return PortfolioChart(fig, summary)
+    return PortfolioChart(fig.build(), summary)
 
 
 # --- timeline ------------------------------------------------------------------------------
@@ -269,8 +270,8 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
     planned = pd.to_datetime(frame["planned_end_date"])
     ends = pd.to_datetime(frame["end_date"])
     base = [p if pd.isna(s) else s for s, p in zip(starts, planned, strict=True)]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
+    fig = FigureBuilder()
+    fig.add_trace(trace("bar",
         y=labels, base=[b.strftime("%Y-%m-%d") for b in base],
         x=[_ms((p - b).days) for b, p in zip(base, planned, strict=True)], orientation="h",
         name="Baseline: start to planned end", marker_color=NHS_PALE_GREY,
@@ -282,7 +283,7 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
     late = [(i, p, e) for i, (p, e) in enumerate(zip(planned, ends, strict=True))
             if not pd.isna(e) and e > p]
     if late:
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             y=[labels[i] for i, _, _ in late], base=[p.strftime("%Y-%m-%d") for _, p, _ in late],
             x=[_ms((e - p).days) for _, p, e in late], orientation="h",
             name="Forecast late: planned end to forecast end", marker_color=NHS_ORANGE,
@@ -290,7 +291,7 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
             hovertemplate="%{y}<br>%{customdata} days late<extra></extra>"))
     marked = [i for i, e in enumerate(ends) if not pd.isna(e)]
     rags = list(frame["overall_rag"])
-    fig.add_trace(go.Scatter(
+    fig.add_trace(trace("scatter",
         y=[labels[i] for i in marked], x=[ends[i].strftime("%Y-%m-%d") for i in marked],
         mode="markers", name="Forecast end (colour: latest RAG)",
         marker=dict(symbol="diamond", size=11, line=dict(color=NHS_BLACK, width=1),
@@ -298,9 +299,11 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
         customdata=[[fmt_date(ends[i].date()), rags[i]] for i in marked],
         hovertemplate="%{y}<br>Forecast end %{customdata[0]}; latest RAG %{customdata[1]}"
                       "<extra></extra>"))
-    fig.add_vline(x=pd.Timestamp(as_at).timestamp() * 1000, line_dash="dash",
-                  line_color=NHS_DARK_GREY, annotation_text=f"As at {fmt_date(as_at)}",
-                  annotation_position="top")
+    at_ms = pd.Timestamp(as_at).timestamp() * 1000  # a dashed line at the as-at date
+    fig.add_shape(type="line", x0=at_ms, x1=at_ms, xref="x", y0=0, y1=1, yref="y domain",
+                  line={"color": NHS_DARK_GREY, "dash": "dash"})
+    fig.add_annotation(text=f"As at {fmt_date(as_at)}", showarrow=False, x=at_ms, xref="x",
+                       xanchor="center", y=1, yref="y domain", yanchor="bottom")
     _layout(fig, title, height=max(300, 130 + 26 * len(frame)), barmode="overlay")
     fig.update_xaxes(type="date", title_text="Date")
     fig.update_yaxes(title_text="", autorange="reversed", categoryorder="array",
@@ -315,7 +318,7 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
                     f"({int(worst['slippage_days']):,} days)")
     if tl.total > len(frame):
         summary += f" (first {len(frame):,} of {tl.total:,})"
-    return PortfolioChart(fig, summary + ".")
+    return PortfolioChart(fig.build(), summary + ".")
 
 
 # --- one project's RAG history -------------------------------------------------------------
@@ -337,7 +340,7 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
             if col in reports.columns and reports[col].notna().any()]
     dates = [pd.Timestamp(d).date() for d in reports["report_date"]]
     n = len(dates)
-    fig = go.Figure()
+    fig = FigureBuilder()
     extra = sorted({str(v) for c, _ in dims for v in reports[c].dropna()} - set(RAG_ORDER))
     for rag in [*RAG_ORDER, *extra]:
         xs, ys, hover = [], [], []
@@ -348,7 +351,7 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
                     ys.append(label)
                     hover.append(f"{fmt_date(d)}<br>{label}: {rag}")
         if xs:
-            fig.add_trace(go.Scatter(
+            fig.add_trace(trace("scatter",
                 x=xs, y=ys, mode="markers", name=rag,
                 marker=dict(symbol="square", size=max(5, min(18, 480 // n)),
                             color=RAG_COLOURS.get(rag, NHS_MID_GREY),
@@ -371,4 +374,4 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
     if n > 1 and overall[-2] != overall[-1]:
         summary += f" (was {overall[-2]})"
     summary += f"; Red in {overall.count('Red'):,} of them."
-    return PortfolioChart(fig, summary)
+    return PortfolioChart(fig.build(), summary)

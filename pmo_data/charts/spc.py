@@ -16,6 +16,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_BLACK,
     NHS_DARK_GREY,
@@ -152,6 +153,7 @@ def spc_figure(
     unit: str = "",
     target: float | None = None,
     y_title: str = "",
+    summary_in_figure: bool = True,
 ) -> SpcChart:
     """Draw an SPC result as a Making Data Count chart.
 
@@ -160,7 +162,8 @@ def spc_figure(
     result.target and is drawn as a red dashed line labelled "Target". With too few points for
     limits the chart is a plain run chart (no limits, no icons) and the summary says why. The
     y axis is titled y_title, else unit. The summary is result.summary, also placed under the
-    chart as an annotation named "summary".
+    chart as an annotation named "summary" unless ``summary_in_figure`` is False (a page that
+    shows it as a caption: then no annotation and no space kept for it).
     """
     if target is None:
         target = result.target
@@ -170,9 +173,10 @@ def spc_figure(
     suffix = f" {unit}" if unit else ""
     monthly = has_dates and all(p.date is not None and p.date.day == 1 for p in points)
 
-    fig = go.Figure()
+    fig = FigureBuilder()
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=xs,
             y=[p.value for p in points],
             mode="lines",
@@ -187,7 +191,8 @@ def spc_figure(
         _add_levels(fig, result, xs, ("upl", "lpl"), "Process limits", "dash")
     if target is not None and points:
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[xs[0], xs[-1]],
                 y=[target, target],
                 mode="lines",
@@ -212,7 +217,8 @@ def spc_figure(
         if not chosen:
             continue
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[xs[i] for i in chosen],
                 y=[points[i].value for i in chosen],
                 mode="markers",
@@ -234,20 +240,21 @@ def spc_figure(
         _add_icon(fig, name, kind, slot)
 
     summary = result.summary
-    fig.add_annotation(
-        name="summary",
-        text="<br>".join(textwrap.wrap(summary, 110)) or summary,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-62,
-        align="left",
-        showarrow=False,
-        font={"size": 12, "color": NHS_BLACK},
-    )
+    if summary_in_figure:
+        fig.add_annotation(
+            name="summary",
+            text="<br>".join(textwrap.wrap(summary, 110)) or summary,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-62,
+            align="left",
+            showarrow=False,
+            font={"size": 12, "color": NHS_BLACK},
+        )
     lines = max(1, len(textwrap.wrap(summary, 110)))
     fig.update_layout(
         title={
@@ -264,7 +271,8 @@ def spc_figure(
         font={"family": "Arial, Helvetica, sans-serif", "color": NHS_BLACK},
         plot_bgcolor=NHS_WHITE,
         paper_bgcolor=NHS_WHITE,
-        margin={"l": 60, "r": 90, "t": 100, "b": 84 + 16 * lines},
+        margin={"l": 60, "r": 90, "t": 100,
+                "b": 84 + 16 * lines if summary_in_figure else 60},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         hovermode="closest",
         xaxis={
@@ -279,11 +287,11 @@ def spc_figure(
             "zeroline": False,
         },
     )
-    return SpcChart(figure=fig, summary=summary)
+    return SpcChart(figure=fig.build(), summary=summary)
 
 
 def _add_levels(
-    fig: go.Figure,
+    fig: FigureBuilder,
     result: SpcResult,
     xs: list,
     attrs: tuple[str, ...],
@@ -302,7 +310,8 @@ def _add_levels(
             line_x += [xs[seg.start], xs[seg.end - 1]]
             line_y += [level, level]
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=line_x,
             y=line_y,
             mode="lines",
@@ -321,7 +330,7 @@ def _hover(p: SpcPoint, monthly: bool, suffix: str) -> str:
     return f"{text} ({rules})" if rules else text
 
 
-def _add_icon(fig: go.Figure, name: str, kind: str, slot: int) -> None:
+def _add_icon(fig: FigureBuilder, name: str, kind: str, slot: int) -> None:
     """A circle with a letter at the top right, above the plot; slot 0 is the rightmost."""
     spec = ICONS[kind]
     x_px = -16 - slot * 40

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_AQUA_GREEN,
     NHS_BLACK,
@@ -42,8 +43,8 @@ class TrainingChart:
     summary: str
 
 
-def _layout(fig: go.Figure, title: str, x: str | None, y: str | None,
-            height: int = 380) -> go.Figure:
+def _layout(fig: FigureBuilder, title: str, x: str | None, y: str | None,
+            height: int = 380) -> FigureBuilder:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top",
                "yref": "container", "font": {"size": 17, "color": NHS_BLACK}},
@@ -58,7 +59,7 @@ def _layout(fig: go.Figure, title: str, x: str | None, y: str | None,
     return fig
 
 
-def _no_data(fig: go.Figure, text: str) -> None:
+def _no_data(fig: FigureBuilder, text: str) -> None:
     fig.add_annotation(name="no_data", text=text, showarrow=False, x=0.5, y=0.5, xref="paper",
                        yref="paper", font={"size": 15, "color": NHS_DARK_GREY})
     fig.update_xaxes(visible=False)
@@ -101,13 +102,13 @@ def cumulative_chart(frame: pd.DataFrame, forecast: TrainingForecast) -> Trainin
     """
     fy = forecast.fy
     start, end = fy_bounds(fy)
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = f"Staff trained in {fy}, cumulative"
     if frame.empty or forecast.trained_to_date is None:
         _no_data(fig, f"No training records for {fy} up to {_day(forecast.as_at)}")
         _layout(fig, title, None, None)
-        return TrainingChart(fig, f"There are no training records for {fy} up to "
-                                  f"{_day(forecast.as_at)}, so staff trained is not known.")
+        return TrainingChart(fig.build(), f"There are no training records for {fy} up to "
+                                          f"{_day(forecast.as_at)}, so staff trained is not known.")
     months = [m.date() if hasattr(m, "date") else m for m in frame["month"]]
     xs = [start] + [min(_month_end(m), forecast.as_at) for m in months]
     ys = [0] + [int(v) for v in frame["trained_cumulative"]]
@@ -115,18 +116,18 @@ def cumulative_chart(frame: pd.DataFrame, forecast: TrainingForecast) -> Trainin
     if target is not None:
         line_x = [start] + [_month_end(_add_months(start, k)) for k in range(12)]
         line_y = [target * k / 12 for k in range(13)]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(trace("scatter",
             x=line_x, y=line_y, mode="lines", name=f"Pro-rata target (to {_n(target)})",
             line={"color": NHS_MID_GREY, "width": 2, "dash": "dash"},
             hovertemplate="%{x|%d %b %Y}: pro-rata target %{y:.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(
+    fig.add_trace(trace("scatter",
         x=xs, y=ys, mode="lines+markers", name="Staff trained",
         line={"color": NHS_BLUE, "width": 3}, marker={"size": 7},
         hovertemplate="%{x|%d %b %Y}: %{y} staff trained<extra></extra>"))
     running = forecast.as_at < end and forecast.forecast is not None
     if running:
         assert forecast.forecast is not None
-        fig.add_trace(go.Scatter(
+        fig.add_trace(trace("scatter",
             x=[xs[-1], end], y=[ys[-1], forecast.forecast], mode="lines+markers",
             name="Forecast at this rate", line={"color": NHS_BLUE, "width": 2, "dash": "dot"},
             marker={"size": [0, 8], "symbol": "circle-open"},
@@ -145,7 +146,7 @@ def cumulative_chart(frame: pd.DataFrame, forecast: TrainingForecast) -> Trainin
         if target is not None:
             verdict = "met" if trained >= target else "missed"
             summary += f" against a target of {_n(target)} ({verdict})"
-        return TrainingChart(fig, summary + ".")
+        return TrainingChart(fig.build(), summary + ".")
     summary = f"By {_day(forecast.as_at)}, {_people(trained)} had been trained in {fy}"
     if forecast.ytd_target is not None and target is not None:
         summary += (f" against a pro-rata target of {_n(forecast.ytd_target)} (annual target "
@@ -154,7 +155,7 @@ def cumulative_chart(frame: pd.DataFrame, forecast: TrainingForecast) -> Trainin
     summary += f"; at this rate the year will end with about {_n(forecast.forecast)}"
     if forecast.on_track is not None:
         summary += f" ({'on track' if forecast.on_track else 'short of the target'})"
-    return TrainingChart(fig, summary + ".")
+    return TrainingChart(fig.build(), summary + ".")
 
 
 # --- reach by group --------------------------------------------------------------------------
@@ -163,17 +164,17 @@ def cumulative_chart(frame: pd.DataFrame, forecast: TrainingForecast) -> Trainin
 def group_chart(frame: pd.DataFrame, label: str, fy: str) -> TrainingChart:
     """Horizontal bars of staff trained per group (``training.reach_by_group``), most at the
     top. ``label`` names the grouping ("Service group")."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = f"Staff trained by {label.lower()}, {fy}"
     if frame.empty:
         _no_data(fig, "Nobody trained in this period")
         _layout(fig, title, None, None, height=320)
-        return TrainingChart(fig, f"Nobody was recorded as trained in {fy}, so there is no "
-                                  f"split by {label.lower()}.")
+        return TrainingChart(fig.build(), f"Nobody was recorded as trained in {fy}, so there is no "
+                                          f"split by {label.lower()}.")
     ordered = frame.iloc[::-1]
-    fig.add_trace(go.Bar(
+    fig.add_trace(trace("bar",
         x=ordered["trained"], y=ordered["group"], orientation="h", marker_color=NHS_BLUE,
-        text=ordered["trained"], textposition="outside", cliponaxis=False,
+        text=[str(v) for v in ordered["trained"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x} staff trained<extra></extra>", name="Staff trained"))
     _layout(fig, title, "Staff trained (distinct)", None,
             height=max(260, 110 + 34 * len(frame)))
@@ -182,8 +183,8 @@ def group_chart(frame: pd.DataFrame, label: str, fy: str) -> TrainingChart:
     tied = int((frame["trained"] == top["trained"]).sum())
     lead = (f"{top['group']} had the most staff trained ({int(top['trained'])})" if tied == 1
             else f"{tied} groups tie for the most staff trained ({int(top['trained'])} each)")
-    return TrainingChart(fig, f"{lead}, across {len(frame)} {label.lower()}"
-                              f"{'s' if len(frame) != 1 else ''} in {fy}.")
+    return TrainingChart(fig.build(), f"{lead}, across {len(frame)} {label.lower()}"
+                                      f"{'s' if len(frame) != 1 else ''} in {fy}.")
 
 
 # --- the course funnel -----------------------------------------------------------------------
@@ -192,13 +193,13 @@ def group_chart(frame: pd.DataFrame, label: str, fy: str) -> TrainingChart:
 def funnel_chart(funnel: Funnel) -> TrainingChart:
     """Booked, attended and completed enrolments as a funnel (definitions in
     ``pmo_data.training``). Completed is left out, and the gap said, when not recorded."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = f"Course funnel, {funnel.fy}"
     if funnel.booked is None or funnel.attended is None:
         _no_data(fig, "No course bookings in this period")
         _layout(fig, title, None, None, height=320)
-        return TrainingChart(fig, f"There are no training records for {funnel.fy} up to "
-                                  f"{_day(funnel.at)}, so there is no course funnel.")
+        return TrainingChart(fig.build(), f"There are no training records for {funnel.fy} up to "
+                                          f"{_day(funnel.at)}, so there is no course funnel.")
     stages = ["Booked", "Attended"]
     values = [funnel.booked, funnel.attended]
     colours = [NHS_DARK_BLUE, NHS_BLUE]
@@ -206,7 +207,7 @@ def funnel_chart(funnel: Funnel) -> TrainingChart:
         stages.append("Completed")
         values.append(funnel.completed)
         colours.append(NHS_AQUA_GREEN)
-    fig.add_trace(go.Funnel(
+    fig.add_trace(trace("funnel",
         y=stages, x=values, textinfo="value+percent initial", marker={"color": colours},
         connector={"fillcolor": NHS_PALE_GREY},
         hovertemplate="%{y}: %{x} enrolments (%{percentInitial:.0%} of booked)<extra></extra>",
@@ -229,7 +230,7 @@ def funnel_chart(funnel: Funnel) -> TrainingChart:
             summary += f" ({100 * funnel.completed / recorded:.0f}% of those with a record)"
         if funnel.completion_not_recorded:
             summary += f"; {funnel.completion_not_recorded:,} have no completion recorded"
-    return TrainingChart(fig, summary + ".")
+    return TrainingChart(fig.build(), summary + ".")
 
 
 # --- feedback and confidence -----------------------------------------------------------------
@@ -241,16 +242,16 @@ def _one(value: float | None) -> str:
 
 def confidence_chart(conf: Confidence, fy: str) -> TrainingChart:
     """Paired confidence ratings: how many pairs gave each rating 1-10 before and after."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = "Confidence before and after"
     if not conf.pairs:
         _no_data(fig, "No paired confidence ratings in this period")
         _layout(fig, title, None, None, height=340)
-        return TrainingChart(fig, f"No attendee in {fy} rated their confidence both before "
-                                  "and after, so the change is not known.")
+        return TrainingChart(fig.build(), f"No attendee in {fy} rated their confidence both before "
+                                          "and after, so the change is not known.")
     for name, counts, colour in (("Before", conf.before, NHS_MID_GREY),
                                  ("After", conf.after, NHS_BLUE)):
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar",
             x=[r for r, _ in counts], y=[n for _, n in counts], name=name,
             marker_color=colour,
             hovertemplate=f"{name}: %{{y}} rated %{{x}} out of 10<extra></extra>"))
@@ -258,7 +259,7 @@ def confidence_chart(conf: Confidence, fy: str) -> TrainingChart:
     fig.update_layout(barmode="group")
     fig.update_xaxes(tickmode="linear", dtick=1, range=[0.5, 10.5])
     sign = "+" if (conf.mean_change or 0) > 0 else ""
-    return TrainingChart(fig, (
+    return TrainingChart(fig.build(), (
         f"Across {conf.pairs:,} paired ratings in {fy}, mean confidence went from "
         f"{_one(conf.mean_before)} to {_one(conf.mean_after)} out of 10 (mean change "
         f"{sign}{_one(conf.mean_change)}); {conf.improved:,} rose, {conf.unchanged:,} stayed "
@@ -268,19 +269,19 @@ def confidence_chart(conf: Confidence, fy: str) -> TrainingChart:
 def change_chart(conf: Confidence, fy: str) -> TrainingChart:
     """Distribution of the paired change in confidence (after - before), coloured rose
     (green), same (grey), fell (orange)."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = "Change in confidence"
     if not conf.pairs:
         _no_data(fig, "No paired confidence ratings in this period")
         _layout(fig, title, None, None, height=340)
-        return TrainingChart(fig, f"No paired confidence ratings in {fy}, so there is no "
-                                  "distribution of change.")
+        return TrainingChart(fig.build(), f"No paired confidence ratings in {fy}, so there is no "
+                                          "distribution of change.")
     steps = [s for s, _ in conf.change]
     counts = [n for _, n in conf.change]
     colours = [NHS_GREEN if s > 0 else NHS_ORANGE if s < 0 else NHS_MID_GREY for s in steps]
-    fig.add_trace(go.Bar(
+    fig.add_trace(trace("bar",
         x=steps, y=counts, marker_color=colours, name="Paired ratings",
-        text=counts, textposition="outside", cliponaxis=False,
+        text=[str(n) for n in counts], textposition="outside", cliponaxis=False,
         hovertemplate="Change %{x:+d}: %{y} paired ratings<extra></extra>"))
     _layout(fig, title, "Change (after - before)", "Paired ratings", height=340)
     fig.update_xaxes(tickmode="linear", dtick=1, tickformat="+d")
@@ -295,27 +296,27 @@ def change_chart(conf: Confidence, fy: str) -> TrainingChart:
         signed = [f"{s:+d}" if s else "0" for s in common]
         steps_text = ", ".join(signed[:-1]) + f" and {signed[-1]}"
         most = f"the most common changes were {steps_text} points ({top:,} each)"
-    return TrainingChart(fig, (
+    return TrainingChart(fig.build(), (
         f"{share:.0f}% of {conf.pairs:,} paired ratings in {fy} rose after training; {most}."))
 
 
 def feedback_chart(feedback: Feedback, fy: str) -> TrainingChart:
     """Feedback scores 1-5 on attended sessions, with the response rate."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = "Feedback scores"
     if not feedback.responses:
         _no_data(fig, "No feedback scores in this period")
         _layout(fig, title, None, None, height=340)
-        return TrainingChart(fig, f"No feedback scores were recorded for {fy}.")
-    fig.add_trace(go.Bar(
+        return TrainingChart(fig.build(), f"No feedback scores were recorded for {fy}.")
+    fig.add_trace(trace("bar",
         x=[s for s, _ in feedback.counts], y=[n for _, n in feedback.counts],
         marker_color=[NHS_RED, NHS_ORANGE, NHS_MID_GREY, NHS_LIGHT_BLUE, NHS_BLUE],
-        text=[n for _, n in feedback.counts], textposition="outside", cliponaxis=False,
+        text=[str(n) for _, n in feedback.counts], textposition="outside", cliponaxis=False,
         name="Responses", hovertemplate="Score %{x}: %{y} responses<extra></extra>"))
     _layout(fig, title, "Score (1 poor, 5 excellent)", "Responses", height=340)
     fig.update_xaxes(tickmode="linear", dtick=1)
     rate = 100 * feedback.responses / feedback.attended_places
-    return TrainingChart(fig, (
+    return TrainingChart(fig.build(), (
         f"The mean feedback score in {fy} was {_one(feedback.mean)} out of 5 from "
         f"{feedback.responses:,} responses ({rate:.0f}% of attended sessions)."))
 
@@ -327,17 +328,18 @@ def years_chart(frame: pd.DataFrame) -> TrainingChart:
     """Staff trained per FY (``training.trained_by_year``) as bars against each year's target
     (a red dash); the current year's bar is lighter and labelled "to date", with its pro-rata
     target as a grey dash. Future years show the target only."""
-    fig = go.Figure()
+    fig = FigureBuilder()
     title = "Staff trained each financial year"
     if frame.empty:
         _no_data(fig, "No training records and no target")
         _layout(fig, title, None, None)
-        return TrainingChart(fig, "There are no training records and no training target, so "
-                                  "there is nothing to compare across the years.")
+        return TrainingChart(fig.build(), "There are no training records and no training "
+                                          "target, so there is nothing to compare across the "
+                                          "years.")
     fys = list(frame["fy"])
     trained = [None if pd.isna(v) else int(v) for v in frame["trained"]]
     current = list(frame["year_to_date"])
-    fig.add_trace(go.Bar(
+    fig.add_trace(trace("bar",
         x=fys, y=trained, name="Staff trained",
         marker_color=[NHS_LIGHT_BLUE if c else NHS_BLUE for c in current],
         text=[("" if v is None else f"{v} to date" if c else str(v))
@@ -347,13 +349,13 @@ def years_chart(frame: pd.DataFrame) -> TrainingChart:
         hovertemplate="%{x}: %{y} staff trained<extra></extra>"))
     targets = [None if pd.isna(t) else float(t) for t in frame["target"]]
     if any(t is not None for t in targets):
-        fig.add_trace(go.Scatter(
+        fig.add_trace(trace("scatter",
             x=fys, y=targets, mode="markers", name="Target",
             marker={"symbol": "line-ew", "size": 44, "line": {"color": NHS_RED, "width": 3}},
             hovertemplate="%{x}: target %{y:.0f}<extra></extra>"))
     ytd = [None if pd.isna(t) else float(t) for t in frame["ytd_target"]]
     if any(t is not None for t in ytd):
-        fig.add_trace(go.Scatter(
+        fig.add_trace(trace("scatter",
             x=fys, y=ytd, mode="markers", name="Pro-rata target to date",
             marker={"symbol": "line-ew", "size": 44,
                     "line": {"color": NHS_DARK_GREY, "width": 3}},
@@ -372,7 +374,7 @@ def years_chart(frame: pd.DataFrame) -> TrainingChart:
                    f"pro-rata target {_n(target)}" if row.year_to_date else f"target {_n(target)}")
         parts.append(f"{row.fy} {value}{' to date' if row.year_to_date else ''} ({against})")
     if not parts:
-        return TrainingChart(fig, "No staff trained are recorded yet; the chart shows the "
-                                  "targets only.")
-    return TrainingChart(fig, "Staff trained per financial year: " + "; ".join(parts) + ".")
+        return TrainingChart(fig.build(), "No staff trained are recorded yet; the chart shows the "
+                                          "targets only.")
+    return TrainingChart(fig.build(), "Staff trained per financial year: " + "; ".join(parts) + ".")
 

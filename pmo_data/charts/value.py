@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data.charts.figure import FigureBuilder
 from pmo_data.charts.palette import (
     CATEGORICAL,
     NHS_AQUA_GREEN,
@@ -46,8 +47,8 @@ class ValueChart:
     summary: str
 
 
-def _layout(fig: go.Figure, title: str, x: str | None, y: str | None,
-            height: int = 380, legend: Literal["top", "right"] = "top") -> go.Figure:
+def _layout(fig: FigureBuilder, title: str, x: str | None, y: str | None,
+            height: int = 380, legend: Literal["top", "right"] = "top") -> FigureBuilder:
     """Common look: title top left, legend in one row under the title (few series) or in a
     column on the right (many series), so the two never overlap."""
     placement = ({"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left",
@@ -69,7 +70,7 @@ def _layout(fig: go.Figure, title: str, x: str | None, y: str | None,
     return fig
 
 
-def _no_data(fig: go.Figure, text: str) -> None:
+def _no_data(fig: FigureBuilder, text: str) -> None:
     fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font={"size": 15, "color": NHS_DARK_GREY})
     fig.update_xaxes(visible=False)
@@ -98,11 +99,12 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
     noun = "service" if by == "service" else "service group"
     w = effort.window
     title = f"PMO hours by {noun}, {w.fy} by quarter"
-    fig = go.Figure()
+    fig = FigureBuilder()
     if frame.empty:
         _layout(fig, title, None, None)
         _no_data(fig, "No PMO hours recorded in this period")
-        return ValueChart(fig, f"No PMO hours were recorded in {w.fy} up to {w.at:%d %b %Y}.")
+        return ValueChart(fig.build(), f"No PMO hours were recorded in {w.fy} up to "
+                                       f"{w.at:%d %b %Y}.")
     labels = list(effort.quarters)
     ticks = [q if q in effort.quarters_started else f"{q}<br>(not started)" for q in labels]
     if by == "service":
@@ -128,19 +130,19 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
     share = 100 * top_hours / effort.total_hours if effort.total_hours else 0
     summary = (f"The PMO logged {_hours(effort.total_hours)} in {w.fy} up to {w.at:%d %b %Y}; "
                f"{top} took the most ({_hours(top_hours)}, {share:.0f}%).")
-    return ValueChart(fig, summary)
+    return ValueChart(fig.build(), summary)
 
 
 def flow_chart(demand: Demand) -> ValueChart:
     """Grouped bars: requests received, started and closed in each started quarter."""
     w = demand.window
     title = f"PMO requests received, started and closed, {w.fy}"
-    fig = go.Figure()
+    fig = FigureBuilder()
     if demand.flow.empty or demand.log_rows == 0:
         _layout(fig, title, None, None)
         _no_data(fig, "No service log data for this period")
-        return ValueChart(fig, f"There is no service log data for {w.fy} up to "
-                               f"{w.at:%d %b %Y}.")
+        return ValueChart(fig.build(), f"There is no service log data for {w.fy} up to "
+                                       f"{w.at:%d %b %Y}.")
     for measure, colour in FLOW_COLOURS.items():
         part = demand.flow[demand.flow["measure"] == measure]
         fig.add_bar(x=part["quarter"], y=part["requests"], name=measure, marker_color=colour,
@@ -153,18 +155,18 @@ def flow_chart(demand: Demand) -> ValueChart:
                f"{_n(demand.received, 'request')}, started {demand.started} and closed "
                f"{demand.closed}; {demand.backlog} {'was' if demand.backlog == 1 else 'were'} "
                f"open{age}.")
-    return ValueChart(fig, summary)
+    return ValueChart(fig.build(), summary)
 
 
 def backlog_chart(demand: Demand) -> ValueChart:
     """Stacked bars of the open backlog by age band: waiting to start and in progress."""
     w = demand.window
     title = f"Open requests by age on {w.at:%d %b %Y}"
-    fig = go.Figure()
+    fig = FigureBuilder()
     if demand.backlog == 0:
         _layout(fig, title, None, None, height=300)
         _no_data(fig, "No open requests")
-        return ValueChart(fig, f"No PMO requests were open on {w.at:%d %b %Y}.")
+        return ValueChart(fig.build(), f"No PMO requests were open on {w.at:%d %b %Y}.")
     ages = demand.backlog_ages
     fig.add_bar(x=ages["age_band"], y=ages["waiting"], name="Waiting to start",
                 marker_color=NHS_ORANGE,
@@ -178,7 +180,7 @@ def backlog_chart(demand: Demand) -> ValueChart:
                f"{'was' if demand.backlog == 1 else 'were'} open on {w.at:%d %b %Y} "
                f"({demand.backlog_waiting} waiting to start, {demand.backlog_in_progress} in "
                f"progress); median age {median:.0f} days.")
-    return ValueChart(fig, summary)
+    return ValueChart(fig.build(), summary)
 
 
 def comparison_chart(result: Comparison) -> ValueChart:
@@ -191,7 +193,7 @@ def comparison_chart(result: Comparison) -> ValueChart:
                 ("Highlight-report compliance", "compliance_pct"))
     w = result.window
     title = f"Supported and unsupported projects, {w.fy} (association, not cause)"
-    fig = go.Figure()
+    fig = FigureBuilder()
     shown = [g for g in (result.supported, result.unsupported) if g.comparable]
     withheld = [g for g in (result.supported, result.unsupported) if not g.comparable]
     for g in shown:
@@ -213,12 +215,12 @@ def comparison_chart(result: Comparison) -> ValueChart:
     if not shown:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return ValueChart(fig, "Both groups are too small to compare (fewer than 5 projects "
-                               "each), so their figures are withheld.")
+        return ValueChart(fig.build(), "Both groups are too small to compare (fewer than 5 "
+                                       "projects each), so their figures are withheld.")
     if withheld:
         g = withheld[0]
-        return ValueChart(fig, f"{g.label} projects are withheld ({g.projects}, fewer than 5), "
-                               "so no comparison can be made.")
+        return ValueChart(fig.build(), f"{g.label} projects are withheld ({g.projects}, fewer "
+                                       "than 5), so no comparison can be made.")
     s, u = result.supported, result.unsupported
 
     def pct(v: float | None) -> str:
@@ -228,17 +230,18 @@ def comparison_chart(result: Comparison) -> ValueChart:
                f"time against {pct(u.on_time_pct)} for unsupported ({u.projects}); "
                f"{pct(s.red_share_pct)} against {pct(u.red_share_pct)} of reports were Red or "
                f"Amber/Red. This is an association, not proof of cause.")
-    return ValueChart(fig, summary)
+    return ValueChart(fig.build(), summary)
 
 
 def training_chart(frame: pd.DataFrame) -> ValueChart:
     """Horizontal bars per service group: staff trained to date against self-run projects."""
     title = "Staff trained against projects run without PMO support"
-    fig = go.Figure()
+    fig = FigureBuilder()
     if frame.empty:
         _layout(fig, title, None, None)
         _no_data(fig, "No projects or training records")
-        return ValueChart(fig, "There are no active projects or training records to compare.")
+        return ValueChart(fig.build(), "There are no active projects or training records to "
+                                       "compare.")
     groups = list(frame["service_group"])
     fig.add_bar(y=groups, x=frame["trained_to_date"], orientation="h",
                 name="Staff trained to date", marker_color=NHS_BLUE,
@@ -256,7 +259,7 @@ def training_chart(frame: pd.DataFrame) -> ValueChart:
     else:
         summary = ("Every service group has at least as many trained staff as projects run "
                    "without PMO support.")
-    return ValueChart(fig, summary)
+    return ValueChart(fig.build(), summary)
 
 
 # --- prioritisation ------------------------------------------------------------------------
@@ -265,11 +268,11 @@ def training_chart(frame: pd.DataFrame) -> ValueChart:
 def ranking_chart(ranking: Ranking, top: int = 15) -> ValueChart:
     """Horizontal stacked bars: each project's score split into criterion contributions."""
     title = "Pipeline ranking: how each score is made up"
-    fig = go.Figure()
+    fig = FigureBuilder()
     if ranking.problem or ranking.table.empty:
         _layout(fig, title, None, None)
         _no_data(fig, ranking.problem or "Nothing to rank")
-        return ValueChart(fig, ranking.problem or "There is nothing to rank.")
+        return ValueChart(fig.build(), ranking.problem or "There is nothing to rank.")
     table = ranking.table.head(top)
     names = [f"{r} {p}" for r, p in zip(table["rank"].astype(str) + ".", table["project_id"],
                                         strict=True)]
@@ -291,4 +294,4 @@ def ranking_chart(ranking: Ranking, top: int = 15) -> ValueChart:
         second = ranking.table.iloc[1]
         summary += (f", ahead of {second['project_id']} {second['project_name']} "
                     f"({second['score']:.0f})")
-    return ValueChart(fig, summary + f"; {len(ranking.table)} projects ranked.")
+    return ValueChart(fig.build(), summary + f"; {len(ranking.table)} projects ranked.")
