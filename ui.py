@@ -34,6 +34,8 @@ def _leave_legacy_pages_mode() -> None:
     until ``st.navigation`` has run once in the process; until then a first request for
     ``/benefits`` runs pages/benefits.py alone (no navigation, filters or layout). When a
     page is run that way, switch the flag off and rerun, so the entry script handles it.
+    Called from the helpers every page starts with (never at import time: a rerun raised
+    while the module is being imported would leave it half-initialised for other sessions).
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -43,7 +45,6 @@ def _leave_legacy_pages_mode() -> None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 ALL_GROUPS = "All service groups"
-_leave_legacy_pages_mode()
 ROOT = Path(__file__).resolve().parent
 PAGES = ROOT / "pages"
 
@@ -120,6 +121,7 @@ def database() -> Database:
 
 def require_db() -> DbRef:
     """The current version, or stop the page with a pointer to the Import page."""
+    _leave_legacy_pages_mode()
     ref = current_db()
     if ref is None:
         st.info("No data has been imported yet. Open **Import** to load your exports, or run "
@@ -178,6 +180,7 @@ def sidebar_filters() -> None:
 
 def filters() -> Filters:
     """The filter values a page should use: the sidebar's, else the defaults."""
+    _leave_legacy_pages_mode()
     default = _defaults()
     group = st.session_state.get("service_group")
     return Filters(
