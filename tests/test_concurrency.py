@@ -21,8 +21,6 @@ The numbers of the last run (sessions, page visits, versions seen, time) are wri
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 import os
 import re
@@ -70,9 +68,43 @@ def version_counts(db: Path) -> dict[int, Counts]:
     return found
 
 
-def parse_sources_csv(data: bytes) -> Counts:
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    return tuple((r["Source"], int(r["Rows"])) for r in rows)
+class SourcesWatcher:
+    """Reads the Data quality page's Sources table from what the server sends the browser.
+
+    Each websocket frame is one Streamlit ``ForwardMsg``; a table arrives as Arrow bytes in
+    a ``dataframe`` element (or, when repeated, as a reference to an earlier message). This
+    is exactly the data the session renders, read without relying on the table's toolbar.
+    """
+
+    def __init__(self) -> None:
+        self.latest: Counts | None = None
+        self._by_hash: dict[str, Counts] = {}
+
+    def frame(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg.FromString(payload)
+        if msg.ref_hash:
+            if msg.ref_hash in self._by_hash:
+                self.latest = self._by_hash[msg.ref_hash]
+            return
+        if not (msg.HasField("delta") and msg.delta.HasField("new_element")):
+            return
+        element = msg.delta.new_element
+        if element.WhichOneof("type") != "dataframe":
+            return
+        import pyarrow as pa
+
+        table = pa.ipc.open_stream(element.dataframe.arrow_data.data).read_all()
+        if not {"Source", "Rows", "Rejected in last import"} <= set(table.column_names):
+            return
+        counts = tuple(zip(table.column("Source").to_pylist(),
+                           (int(n) for n in table.column("Rows").to_pylist()), strict=True))
+        self.latest = counts
+        if msg.hash:
+            self._by_hash[msg.hash] = counts
 
 
 @dataclass
@@ -103,21 +135,16 @@ async def check_page(page, where: str, tally: Tally) -> None:  # noqa: ANN001
         tally.problems.append(f"{where}: {m.group(0)!r} on the page")
 
 
-async def read_sources(page) -> Counts:  # noqa: ANN001
-    """The Data quality page's Sources table, as the user downloads it."""
-    grid = page.locator("[data-testid='stDataFrame']").first
-    await grid.hover()
-    async with page.expect_download(timeout=60_000) as info:
-        await grid.get_by_label("Download as CSV").click()
-    download = await info.value
-    return parse_sources_csv(Path(await download.path()).read_bytes())
-
-
-async def visit(page, base: str, path: str, heading: str) -> None:  # noqa: ANN001
-    """Open a page the way a person does: its link in the sidebar navigation."""
+async def visit(page, base: str, path: str, heading: str,  # noqa: ANN001
+                watcher: SourcesWatcher | None = None) -> Counts | None:
+    """Open a page the way a person does: its link in the sidebar navigation. With a
+    watcher, return the Sources table this visit received (None if it sent none)."""
+    if watcher:
+        watcher.latest = None
     link = page.locator(f"[data-testid='stSidebarNav'] a[href='{base}/{path}']")
     await link.first.click(timeout=120_000)
     await settle(page, heading)
+    return watcher.latest if watcher else None
 
 
 async def run_load(server_url: str, db: Path, cli_exports: Path) -> dict[str, object]:
@@ -137,20 +164,20 @@ async def run_load(server_url: str, db: Path, cli_exports: Path) -> dict[str, ob
         outcome["cli"] = (proc.returncode, out.decode(), err.decode())
 
     async def session(number: int, browser) -> None:  # noqa: ANN001
-        context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                            accept_downloads=True)
-        await context.add_init_script("delete window.showSaveFilePicker;")
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
         page = await context.new_page()
         page.on("pageerror", lambda exc: tally.problems.append(f"session {number}: {exc}"))
+        watcher = SourcesWatcher()
+        page.on("websocket", lambda ws: ws.on("framereceived", watcher.frame))
         try:
             await page.goto(f"{server_url}/")
             await settle(page, "Overview")
             tour = PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]
             for path, heading in tour:
-                await visit(page, server_url, path, heading)
+                sources = await visit(page, server_url, path, heading, watcher)
                 await check_page(page, f"session {number} /{path}", tally)
                 if path == "data_quality":
-                    tally.seen.append((number, await read_sources(page)))
+                    tally.seen.append((number, sources))
                 if number == 0 and path == "import_data":
                     await started.wait()
                     await upload_and_load(page, number)
@@ -159,9 +186,9 @@ async def run_load(server_url: str, db: Path, cli_exports: Path) -> dict[str, ob
                     started.set()
             await imports_done.wait()
             await visit(page, server_url, "", "Overview")  # then back, so the page reruns
-            await visit(page, server_url, "data_quality", "Data quality")
+            sources = await visit(page, server_url, "data_quality", "Data quality", watcher)
             await check_page(page, f"session {number} final", tally)
-            tally.final[number] = await read_sources(page)
+            tally.final[number] = sources
         except Exception as exc:  # recorded, so one failure does not hide the others
             tally.problems.append(f"session {number}: {type(exc).__name__}: {exc}"[:500])
             started.set()  # never leave the imports waiting on a session that failed
@@ -324,20 +351,17 @@ def test_an_import_killed_half_way_leaves_the_old_version_serving(demo: Path) ->
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=CHROMIUM_ARGS)
-            context = browser.new_context(accept_downloads=True)
-            context.add_init_script("delete window.showSaveFilePicker;")
-            page = context.new_page()
+            page = browser.new_page()
+            watcher = SourcesWatcher()
+            page.on("websocket", lambda ws: ws.on("framereceived", watcher.frame))
 
-            def shown() -> Counts:
-                page.goto(f"{server.url}/data_quality")
+            def shown() -> Counts | None:
+                watcher.latest = None
+                page.goto(f"{server.url}/data_quality")  # a new session each time
                 page.get_by_role("heading", name="Data quality").first.wait_for(timeout=60_000)
                 wait_for_app(page)
                 assert page.locator("[data-testid='stException']").count() == 0
-                grid = page.locator("[data-testid='stDataFrame']").first
-                grid.hover()
-                with page.expect_download(timeout=60_000) as info:
-                    grid.get_by_label("Download as CSV").click()
-                return parse_sources_csv(Path(info.value.path()).read_bytes())
+                return watcher.latest
 
             assert shown() == before
             child = subprocess.Popen(
