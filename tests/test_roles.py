@@ -6,6 +6,10 @@ by ``PMO_ACCESS_FILE`` (see ``pmo_data/access.py`` and ``tests/test_access.py`` 
 rules themselves). AppTest simulates the signed-in user (``at.user``), so every case runs
 without an identity provider: signed out, signed in but unknown, viewer (by domain),
 importer, admin, and sign-in off.
+
+Also the safe defaults: the Streamlit config (XSRF on, usage statistics off, error details
+hidden from users but written to the server log, localhost only, one upload limit) and pinned
+dependencies.
 """
 
 from __future__ import annotations
@@ -176,3 +180,64 @@ def test_with_sign_in_off_a_notice_says_so_and_everything_is_open() -> None:
     assert pages_offered(at) == set(NAV_PAGES)
     at = page("explore").run()
     assert [t.label for t in at.tabs] == ["Pivot", "SQL"]
+
+
+# --- safe by default ---------------------------------------------------------------------
+
+
+def test_streamlit_config_is_safe_by_default() -> None:
+    import tomllib
+
+    from pmo_data import ingest
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["address"] == "127.0.0.1"  # only this machine, unless sign-in
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"  # details go to the log only
+    assert config["client"]["toolbarMode"] == "viewer"
+    # one upload limit: the server's, the uploader's and the importer's agree
+    assert config["server"]["maxUploadSize"] == ingest.DEFAULT_MAX_UPLOAD_MB
+
+
+def test_dependencies_are_pinned() -> None:
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line or line.startswith("-r "):
+                continue
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*", line), \
+                f"{name}: {line} is not pinned with =="
+
+
+@pytest.mark.browser
+def test_error_details_are_hidden_from_users_but_logged(tmp_path: Path) -> None:
+    """With the project's config, a crashing script shows users a generic message while the
+    server log gets the exception and where it happened."""
+    from playwright.sync_api import sync_playwright
+    from streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, wait_for_app
+
+    script = tmp_path / "crash.py"
+    script.write_text("import streamlit as st\nst.title('Crash')\n"
+                      "raise RuntimeError('secret detail 4242')\n")
+    log = tmp_path / "server.log"
+    server = StreamlitServer(tmp_path / "unused.duckdb", script=str(script), log=log)
+    try:
+        server.wait_healthy()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(server.url)
+            wait_for_app(page)
+            box = page.locator("[data-testid='stException']")
+            box.first.wait_for(timeout=60_000)
+            shown = page.locator("[data-testid='stMain']").inner_text()
+            browser.close()
+    finally:
+        server.stop()
+    assert "secret detail" not in shown and "RuntimeError" not in shown
+    assert "redacted" in shown
+    logged = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))
+    assert "RuntimeError: secret detail 4242" in logged
+    assert "crash.py" in logged
