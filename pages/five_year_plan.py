@@ -38,16 +38,16 @@ st.caption(maturity.summary + " Cells show level / target level; a red outline m
            "perspective below its target.")
 
 st.subheader("Making Data Count")
-st.markdown(charts.ipr_table_html(ui.call(plan.ipr_rows, as_at=f.as_at)),
-            unsafe_allow_html=True)
+series = ui.call(plan.kpi_series, as_at=f.as_at)
+st.markdown(charts.ipr_table_html(plan.ipr_table(series)), unsafe_allow_html=True)
 st.caption("The table uses the Making Data Count defaults; options changed on a chart below "
            "apply to that chart only. " + plan.SERIES_RULE)
 
 
 @st.fragment
-def spc_panel(code: str) -> None:
+def spc_panel(kpi: plan.KpiSeries) -> None:
     """One KPI's SPC chart with its own options (reruns on its own when they change)."""
-    key = f"spc_{code}"
+    key = f"spc_{kpi.code}"
     holder = st.container()
     with st.expander("Options for the chart above"):
         a, b, c = st.columns(3)
@@ -68,12 +68,12 @@ def spc_panel(code: str) -> None:
                          beyond_3_sigma_counts_for_two_of_three=beyond,
                          baseline_points=int(baseline) if baseline >= 2 else None,
                          rebase_dates=(rebase,) if rebase else ())
-    data = ui.call(plan.kpi_spc, code=code, as_at=f.as_at, options=options)
+    data = plan.spc_of(kpi, options)  # no query: the series came with the page
     chart = charts.kpi_spc_chart(data)
     holder.plotly_chart(chart.figure, alt=chart.summary, key=f"{key}_chart")
     holder.caption(" ".join([chart.summary, charts.target_note(data),
                              *data.result.warnings]))
 
 
-for kpi in ui.call(plan.spc_codes):
+for kpi in series:
     spc_panel(kpi)

@@ -345,6 +345,9 @@ def _kpi_table(db: Database, values: Mapping[str, metrics.MetricValue], at: date
     defs = {d.code: d for d in metrics.catalogue(db)}
     end = _complete_months_end(at)
     start = (end.replace(day=1) - pd.DateOffset(months=SPC_MONTHS - 1)).date()
+    charted = [code for code in values if code != "PORTFOLIO_RAG" and defs[code].series]
+    all_series = dict(zip(charted, metrics.monthly_series_many(
+        db, [(code, start, end) for code in charted], service_group), strict=True))
     rows = []
     for code, mv in values.items():
         if code == "PORTFOLIO_RAG":
@@ -353,7 +356,7 @@ def _kpi_table(db: Database, values: Mapping[str, metrics.MetricValue], at: date
         variation = assurance = None
         spc_summary = "No SPC chart for this measure."
         if defn.series:
-            series = metrics.monthly_series(db, code, start, end, service_group)
+            series = all_series[code]
             if series:
                 result = compute_spc([v for _, v in series], [d for d, _ in series],
                                      direction=defn.direction,
@@ -420,17 +423,22 @@ def _plan(db: Database, as_at: date) -> tuple[pd.DataFrame, pd.DataFrame]:
         "SELECT upper(trim(kpi_code)) AS code, financial_year, target, kpi_name, unit, "
         "plan_year_label FROM kpi_plan WHERE kpi_code IS NOT NULL ORDER BY 1, 2")
     defs = {d.code: d for d in metrics.catalogue(db)}
-    actuals: dict[str, dict[str, Any]] = {}
-    out = []
+    started = []  # FYs begun by as-at: all their actuals in one statement
+    parsed = []
     for code, fy_text, target, name, unit, label in rows:
         try:
             fy = parse_fy(fy_text) or fy_text
-            start, end = fy_bounds(fy)
+            start, _ = fy_bounds(fy)
         except ValueError:
-            fy, start, end = fy_text, None, None
-        if start is not None and end is not None and start <= as_at and fy not in actuals:
-            values = metrics.compute_all(db, fy, min(as_at, end))
-            actuals[fy] = {c: v.value for c, v in values.items()}
+            fy, start = fy_text, None
+        if start is not None and start <= as_at:
+            started.append(fy)
+        parsed.append((code, fy, target, name, unit, label))
+    actuals: dict[str, dict[str, Any]] = {
+        fy: {c: v.value for c, v in values.items()}
+        for fy, values in metrics.compute_many(db, started, as_at).items()}
+    out = []
+    for code, fy, target, name, unit, label in parsed:
         defn = defs.get(code)
         out.append({"kpi_code": code, "kpi_name": name or (defn.name if defn else code),
                     "unit": (defn.unit if defn and defn.unit else unit) or "",

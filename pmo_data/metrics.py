@@ -41,7 +41,7 @@ Common rules (they apply to every metric unless its own docstring says otherwise
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -795,6 +795,26 @@ def compute_all(db: Database, fy: str, as_at: date | None = None,
     return {code: replace(mv, previous=then[code]) for code, mv in now.items()}
 
 
+def compute_many(db: Database, fys: Sequence[str], as_at: date | None = None,
+                 service_group: str | None = None, codes: Sequence[str] | None = None
+                 ) -> dict[str, dict[str, MetricValue]]:
+    """Every metric (or just ``codes``) for several FYs at once: ``{fy: {code: MetricValue}}``
+    in the order given, each FY evaluated as ``compute_all`` does (at ``min(as_at, FY end)``)
+    but without ``previous``. One statement for all the years' numbers and one for their
+    freshness (a five-year plan grid is one round trip, not one per year). A repeated FY is
+    computed once. ValueError for a bad FY, KeyError for an unknown code."""
+    wanted = list(dict.fromkeys(_norm_fy(fy) for fy in fys))
+    if not wanted:
+        return {}
+    if codes is None:
+        defs = catalogue(db)
+    else:
+        defs = tuple(_BY_CODE.get(c.strip().upper()) or get_definition(c, db) for c in codes)
+    at = _resolve_as_at(db, as_at)
+    periods = [_period(fy, at, service_group) for fy in wanted]
+    return dict(zip(wanted, _evaluate(db, periods, defs), strict=True))
+
+
 def compute(db: Database, code: str, fy: str, as_at: date | None = None,
             service_group: str | None = None) -> MetricValue:
     """One metric by code (case-insensitive; built-in or plan KPI), without ``previous``.
@@ -949,14 +969,42 @@ def monthly_series(db: Database, code: str, start: date, end: date,
 
     ValueError for a built-in metric with no monthly series.
     """
-    code = code.strip().upper()
-    start, end = _norm_date(start), _norm_date(end)
-    if start is None or end is None or end < start:
-        return []
-    p = {"start": start, "end": end, "first": _month_start(start), "last": _month_start(end),
-         "sg": _sg(service_group), "active": list(ACTIVE_STAGES), "code": code}
-    if code in BUILT_IN_CODES and code not in SERIES_CODES:
-        raise ValueError(f"{code} has no monthly series")
+    return monthly_series_many(db, [(code, start, end)], service_group)[0]
+
+
+def monthly_series_many(db: Database, requests: Sequence[tuple[str, date, date]],
+                        service_group: str | None = None) -> list[list[tuple[date, float]]]:
+    """``monthly_series`` of several (code, start, end) requests, in request order, from ONE
+    statement (each request's query as a ``UNION ALL`` branch with its own parameters), so a
+    page of SPC charts costs one round trip. Same rules and errors as ``monthly_series``."""
+    sg = _sg(service_group)
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (code, start, end) in enumerate(requests):
+        code = code.strip().upper()
+        start, end = _norm_date(start), _norm_date(end)
+        if start is None or end is None or end < start:
+            continue
+        if code in BUILT_IN_CODES and code not in SERIES_CODES:
+            raise ValueError(f"{code} has no monthly series")
+        p = {"start": start, "end": end, "first": _month_start(start),
+             "last": _month_start(end), "sg": sg, "active": list(ACTIVE_STAGES), "code": code}
+        sql = _filtered(_series_sql(code), sg is not None)
+        params.update({f"r{i}_{k}": v for k, v in _bind(sql, p).items()})
+        params[f"r{i}_idx"] = i
+        parts.append(_PARAM.sub(lambda m, i=i: f"$r{i}_{m.group(1)}",
+                                f"SELECT CAST($idx AS INTEGER) AS r, CAST(m AS DATE) AS month, "
+                                f"CAST(v AS DOUBLE) AS value FROM ({sql}) AS t(m, v)"))
+    out: list[list[tuple[date, float]]] = [[] for _ in requests]
+    if parts:
+        for r, month, value in db.rows(" UNION ALL ".join(parts) + " ORDER BY r, month",
+                                       params):
+            out[r].append((month, float(value)))
+    return out
+
+
+def _series_sql(code: str) -> str:
+    """The query of one monthly series (columns month, value; see ``monthly_series``)."""
     if code == "TRAINED_STAFF":
         sql = f"""
             SELECT CAST(date_trunc('month', session_date) AS DATE) AS month,
@@ -1004,7 +1052,7 @@ def monthly_series(db: Database, code: str, start: date, end: date,
             WHERE upper(trim(kpi_code)) = $code AND period BETWEEN $first AND $end
               AND value IS NOT NULL
             ORDER BY period"""
-    return [(month, float(value)) for month, value in _rows(db, sql, **p)]
+    return sql
 
 
 # --- helpers for the pages -----------------------------------------------------------------

@@ -163,6 +163,11 @@ def spc_verdict(db: Database, defn: MetricDefinition, target: float | None, at: 
     with the metric's direction and ``monthly_target``."""
     start, end = spc_window(at)
     series = metrics.monthly_series(db, defn.code, start, end, service_group)
+    return _verdict(defn, target, series)
+
+
+def _verdict(defn: MetricDefinition, target: float | None,
+             series: list[tuple[date, float]]) -> SpcVerdict:
     result = compute_spc([v for _, v in series], [d for d, _ in series],
                          direction=defn.direction, target=monthly_target(defn, target))
     return SpcVerdict(result.variation_icon, result.assurance_icon, result.summary,
@@ -291,15 +296,20 @@ def headline_tiles(db: Database, fy: str, as_at: date | None = None,
                    service_group: str | None = None) -> list[Tile]:
     """Every catalogue metric (built-ins, then the plan's KPIs) as a tile, in catalogue
     order, from one ``metrics.compute_all``; metrics with a monthly series also get their
-    SPC verdict over ``spc_window`` at the evaluation date. An SPC verdict is only drawn for
-    a metric that has a value this year (no icons beside "no data")."""
+    SPC verdict over ``spc_window`` at the evaluation date (``spc_verdict``; all the series in
+    one statement). An SPC verdict is only drawn for a metric that has a value this year (no
+    icons beside "no data")."""
     values = metrics.compute_all(db, fy, as_at, service_group)
+    defs = metrics.catalogue(db)
+    charted = [d for d in defs if d.series and values[d.code].value is not None]
+    windows = [(d.code, *spc_window(values[d.code].as_at)) for d in charted]
+    series = dict(zip([d.code for d in charted],
+                      metrics.monthly_series_many(db, windows, service_group), strict=True))
     tiles = []
-    for defn in metrics.catalogue(db):
+    for defn in defs:
         mv = values[defn.code]
-        spc = None
-        if defn.series and mv.value is not None:
-            spc = spc_verdict(db, defn, mv.target, mv.as_at, service_group)
+        spc = (_verdict(defn, mv.target, series[defn.code]) if defn.code in series
+               else None)
         tiles.append(make_tile(defn, mv, spc))
     return tiles
 

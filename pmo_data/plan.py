@@ -47,7 +47,7 @@ date is that month's last day, else the month before; percentages include the as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 import pandas as pd
@@ -264,25 +264,36 @@ def _plan_kpis(db: Database) -> list[tuple[str, str | None, str | None]]:
            GROUP BY 1 ORDER BY min(source_row) NULLS LAST, 1""")]
 
 
+def _targets(db: Database) -> dict[tuple[str, str], float]:
+    """(upper-cased code, financial year) -> the plan's target (max when given twice)."""
+    return {(code, fy): float(t) for code, fy, t in db.rows(
+        "SELECT upper(trim(kpi_code)), financial_year, max(target) FROM kpi_plan "
+        "WHERE target IS NOT NULL GROUP BY 1, 2")}
+
+
+def _definitions(db: Database) -> dict[str, metrics.MetricDefinition]:
+    """The catalogue by code (one query for the plan's KPIs, not one per lookup)."""
+    return {d.code: d for d in metrics.catalogue(db)}
+
+
 def plan_grid(db: Database, as_at: date | None = None) -> PlanGrid:
     """Every plan KPI against its target in every plan year, at ``as_at`` (default: the
     latest data date), trust-wide.
 
-    Values and targets are the catalogue's (``metrics.compute_all`` per started year, so a
-    past year is judged at its 31 March, the current year to date). Years not started at the
+    Values and targets are the catalogue's (``metrics.compute_many`` over the started years,
+    so a past year is judged at its 31 March, the current year to date). Years not started at the
     as-at date are not computed: actual None, status Not yet started. Statuses follow
     ``kpi_status``. An empty plan gives no years and no KPIs.
     """
     at = _as_at(db, as_at)
     years = plan_years(db)
     labels = plan_labels(db)
-    values = {fy: metrics.compute_all(db, fy, at) for fy in years if fy_phase(fy, at) != "future"}
-    targets = {(code, fy): float(t) for code, fy, t in db.rows(
-        "SELECT upper(trim(kpi_code)), financial_year, max(target) FROM kpi_plan "
-        "WHERE target IS NOT NULL GROUP BY 1, 2")}
+    values = metrics.compute_many(db, [fy for fy in years if fy_phase(fy, at) != "future"], at)
+    targets = _targets(db)
+    defs = _definitions(db)
     kpis = []
     for code, plan_name, area in _plan_kpis(db):
-        defn = metrics.get_definition(code, db)
+        defn = defs[code] if code in defs else metrics.get_definition(code, db)
         cells = []
         for fy in years:
             mv = values.get(fy, {}).get(code)
@@ -374,9 +385,13 @@ def maturity_grid(db: Database, as_at: date | None = None) -> MaturityGrid:
 def spc_codes(db: Database) -> tuple[str, ...]:
     """The KPIs charted monthly: the three core built-in series, then, in the plan's order,
     every plan KPI taken from kpi_actuals and any other built-in series the plan targets."""
+    return _spc_codes(_plan_kpis(db))
+
+
+def _spc_codes(plan_kpis: list[tuple[str, str | None, str | None]]) -> tuple[str, ...]:
     charted = set(metrics.SERIES_CODES) - set(CORE_SERIES)
     return CORE_SERIES + tuple(
-        code for code, _, _ in _plan_kpis(db)
+        code for code, _, _ in plan_kpis
         if code in charted or code not in metrics.BUILT_IN_CODES)
 
 
@@ -411,8 +426,8 @@ def _months_back(day: date, months: int) -> date:
 
 
 @dataclass(frozen=True)
-class KpiSpc:
-    """One KPI's monthly series and its SPC result.
+class KpiSeries:
+    """One KPI's monthly series and targets, ready for the SPC engine (no options applied).
 
     ``months`` (first of each month) and ``values`` are the points; ``annual_target`` is the
     plan's target for ``fy`` (the year of the window's end), ``monthly_target`` the one drawn
@@ -432,36 +447,68 @@ class KpiSpc:
     target_rule: str
     months: tuple[date, ...]
     values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class KpiSpc(KpiSeries):
+    """A ``KpiSeries`` and its SPC result (``result``)."""
+
     result: SpcResult
+
+
+def kpi_series(db: Database, as_at: date | None = None,
+               codes: tuple[str, ...] | None = None) -> tuple[KpiSeries, ...]:
+    """The monthly series of ``codes`` (default: every charted KPI, ``spc_codes``), trust-wide
+    (``metrics.monthly_series``), over the window in the module docstring, with the monthly
+    target. Few queries whatever the number of KPIs: the catalogue, the plan, its targets and
+    ONE statement for all the series (``metrics.monthly_series_many``). KeyError for an
+    unknown code."""
+    at = _as_at(db, as_at)
+    defs = _definitions(db)
+    plan_kpis = _plan_kpis(db)
+    wanted = _spc_codes(plan_kpis) if codes is None else codes
+    chosen = []
+    for code in wanted:
+        key = code.strip().upper()
+        if key not in defs:
+            raise KeyError(code)
+        chosen.append(defs[key])
+    windows = []
+    for defn in chosen:
+        end = series_end(at, is_percent(defn.unit))
+        windows.append((defn.code, _months_back(end, HISTORY_MONTHS - 1), end))
+    all_series = metrics.monthly_series_many(db, windows)
+    targets = _targets(db)
+    names = {code: name for code, name, _ in plan_kpis}
+    out = []
+    for defn, (_, _, end), series in zip(chosen, windows, all_series, strict=True):
+        fy = fy_of(end)
+        annual = targets.get((defn.code, fy))
+        rule = target_rule(defn.code, defn.unit, defn.cumulative)
+        name = names.get(defn.code) or defn.name
+        title, y_title = SERIES_TITLES.get(defn.code, (f"{name} per month",
+                                                       (defn.unit or "value").capitalize()))
+        out.append(KpiSeries(
+            defn.code, name, title, y_title, "%" if is_percent(defn.unit) else "",
+            defn.direction, fy, annual, monthly_target(annual, rule), rule,
+            tuple(m for m, _ in series), tuple(v for _, v in series)))
+    return tuple(out)
+
+
+def spc_of(series: KpiSeries, options: SpcOptions | None = None) -> KpiSpc:
+    """Run one KPI's series through the Making Data Count engine with ``options`` (MDC
+    defaults when None) and its monthly target. No database: a page reruns this alone when
+    only a chart's options change."""
+    result = compute_spc(series.values, series.months, direction=series.direction,
+                         target=series.monthly_target, options=options or SpcOptions())
+    return KpiSpc(*(getattr(series, f.name) for f in fields(KpiSeries)), result)
 
 
 def kpi_spc(db: Database, code: str, as_at: date | None = None,
             options: SpcOptions | None = None) -> KpiSpc:
-    """Monthly series of ``code`` (trust-wide, ``metrics.monthly_series``) over the window in
-    the module docstring, run through the Making Data Count engine with ``options`` (MDC
-    defaults when None) and the monthly target. KeyError for an unknown code."""
-    defn = metrics.get_definition(code, db)
-    at = _as_at(db, as_at)
-    percent = is_percent(defn.unit)
-    end = series_end(at, percent)
-    start = _months_back(end, HISTORY_MONTHS - 1)
-    series = metrics.monthly_series(db, defn.code, start, end)
-    fy = fy_of(end)
-    annual = db.scalar("SELECT max(target) FROM kpi_plan WHERE upper(trim(kpi_code)) = $code "
-                       "AND financial_year = $fy", {"code": defn.code, "fy": fy})
-    annual = None if annual is None else float(annual)
-    rule = target_rule(defn.code, defn.unit, defn.cumulative)
-    target = monthly_target(annual, rule)
-    months = tuple(m for m, _ in series)
-    values = tuple(v for _, v in series)
-    result = compute_spc(values, months, direction=defn.direction, target=target,
-                         options=options or SpcOptions())
-    plan_name = next((name for c, name, _ in _plan_kpis(db) if c == defn.code), None)
-    name = plan_name or defn.name
-    title, y_title = SERIES_TITLES.get(defn.code, (f"{name} per month",
-                                                   (defn.unit or "value").capitalize()))
-    return KpiSpc(defn.code, name, title, y_title, "%" if percent else "", defn.direction, fy,
-                  annual, target, rule, months, values, result)
+    """Monthly series of ``code`` (``kpi_series``) run through the Making Data Count engine
+    with ``options`` (``spc_of``). KeyError for an unknown code."""
+    return spc_of(kpi_series(db, as_at, (code,))[0], options)
 
 
 @dataclass(frozen=True)
@@ -484,9 +531,13 @@ class IprRow:
 def ipr_rows(db: Database, as_at: date | None = None) -> tuple[IprRow, ...]:
     """One IprRow per charted KPI (``spc_codes``), with the Making Data Count default
     options (options changed on one chart do not change this table)."""
+    return ipr_table(kpi_series(db, as_at))
+
+
+def ipr_table(series: tuple[KpiSeries, ...]) -> tuple[IprRow, ...]:
+    """``ipr_rows`` from series already fetched (``kpi_series``): the MDC default options."""
     rows = []
-    for code in spc_codes(db):
-        k = kpi_spc(db, code, as_at)
+    for k in (spc_of(s) for s in series):
         rows.append(IprRow(
             k.code, k.title, k.unit, k.months[-1] if k.months else None,
             k.values[-1] if k.values else None, k.monthly_target, k.result.variation_icon,

@@ -56,11 +56,12 @@ def source_summaries(db: Database) -> list[SourceSummary]:
         GROUP BY i.source
         """
     ).set_index("source")
+    counts = {name: (n, latest) for name, n, latest in db.rows(" UNION ALL ".join(
+        f"SELECT '{source.name}', count(*), CAST({_latest_expr(source)} AS DATE) "
+        f"FROM {source.name}" for source in SOURCES_LIST))}  # one round trip for all sources
     out = []
     for source in SOURCES_LIST:
-        count, latest = db.rows(
-            f"SELECT count(*), {_latest_expr(source)} FROM {source.name}"
-        )[0]
+        count, latest = counts[source.name]
         info = imports.loc[source.name] if source.name in imports.index else None
         out.append(SourceSummary(
             source=source.name,

@@ -108,6 +108,30 @@ def _filled(source: Source, column: str) -> str:
     return f'count("{column}")'
 
 
+def _newest_expr(source: Source) -> str:
+    """SQL for the newest record date of a source on or before ``$today`` (NULL without
+    record dates). Column names come from the registry only."""
+    dates = RECORD_DATES.get(source.name, ())
+    where = _RECORD_FILTER.get(source.name, "TRUE")
+    return ("greatest(" + ", ".join(
+        f"max(\"{c}\") FILTER (WHERE {where} AND \"{c}\" <= $today)" for c in dates) + ")"
+        if dates else "CAST(NULL AS DATE)")
+
+
+def _newest(db: Database, sources: tuple[Source, ...], today: date
+            ) -> dict[str, tuple[int, date | None]]:
+    """Per source: (rows, newest record date on or before ``today``), all in ONE statement
+    (a freshness line needs these two numbers, not a full quality score)."""
+    if not sources:
+        return {}
+    sql = " UNION ALL ".join(
+        f"SELECT '{s.name}' AS source, count(*) AS n, CAST({_newest_expr(s)} AS DATE) AS d "
+        f"FROM {s.name}" for s in sources)
+    dated = any(RECORD_DATES.get(s.name) for s in sources)
+    return {name: (int(n), day) for name, n, day in
+            db.rows(sql, {"today": today} if dated else None)}
+
+
 def _measure(db: Database, source: Source, today: date) -> tuple[int, float | None,
                                                                   float | None, date | None,
                                                                   int | None]:
@@ -116,11 +140,7 @@ def _measure(db: Database, source: Source, today: date) -> tuple[int, float | No
     optional = [c.name for c in source.columns if not c.required]
     counts = ", ".join(_filled(source, c) for c in required + optional)
     dates = RECORD_DATES.get(source.name, ())
-    where = _RECORD_FILTER.get(source.name, "TRUE")
-    newest = ("greatest(" + ", ".join(
-        f"max(\"{c}\") FILTER (WHERE {where} AND \"{c}\" <= $today)" for c in dates) + ")"
-        if dates else "CAST(NULL AS DATE)")
-    sql = f"SELECT count(*), {newest}, {counts} FROM {source.name}"
+    sql = f"SELECT count(*), {_newest_expr(source)}, {counts} FROM {source.name}"
     row = db.rows(sql, {"today": today} if dates else None)[0]
     n, latest, filled = int(row[0]), row[1], [int(v) for v in row[2:]]
     req = sum(filled[: len(required)])
@@ -147,6 +167,22 @@ def _latest_imports(db: Database) -> dict[str, tuple[int, int, datetime]]:
         """
     )
     return {src: (int(read or 0), int(loaded or 0), when) for src, read, loaded, when in rows}
+
+
+def _timeliness(n: int, newest: date | None, when: datetime | None, today: date,
+                limit: int | None) -> tuple[int | None, int | None, str | None, int | None,
+                                            bool | None]:
+    """(record age, import age, basis, age judged, stale) as ``source_scores`` defines them."""
+    record_age = (today - newest).days if newest is not None else None
+    import_age = (today - when.date()).days if when is not None else None
+    if n and record_age is not None:
+        basis, age = "newest record", record_age
+    elif n and import_age is not None:
+        basis, age = "last import", import_age
+    else:
+        basis, age = None, None
+    stale = None if limit is None or age is None else age > limit
+    return record_age, import_age, basis, age, stale
 
 
 def source_scores(
@@ -179,16 +215,8 @@ def source_scores(
         n, req, opt, newest, dupes = _measure(db, source, today)
         read, loaded, when = imports.get(source.name, (None, None, None))
         validity = round(100.0 * loaded / read, 1) if read else None
-        record_age = (today - newest).days if newest is not None else None
-        import_age = (today - when.date()).days if when is not None else None
         limit = limits.get(source.name)
-        if n and record_age is not None:
-            basis, age = "newest record", record_age
-        elif n and import_age is not None:
-            basis, age = "last import", import_age
-        else:
-            basis, age = None, None
-        stale = None if limit is None or age is None else age > limit
+        record_age, import_age, basis, age, stale = _timeliness(n, newest, when, today, limit)
         parts = [p for p in (req, validity) if p is not None]
         if n and dupes is not None:
             parts.append(100.0 - 100.0 * dupes / n)
@@ -253,16 +281,23 @@ def stale_sources(
     stale_after: tuple[tuple[str, int | None], ...] = (),
 ) -> list[StaleSource]:
     """Sources with rows whose age exceeds their threshold (see ``source_scores``), oldest
-    first. Empty sources and sources without a threshold are never listed."""
-    found = [
-        StaleSource(
-            source=s.source, title=s.title, age_days=int(s.age_days or 0),
-            stale_after_days=int(s.stale_after_days or 0), basis=str(s.basis),
-            message=(f"{s.title}: {s.basis} is {s.age_days} days old "
-                     f"(stale after {s.stale_after_days} days)."),
-        )
-        for s in source_scores(db, today, stale_after) if s.stale
-    ]
+    first. Empty sources and sources without a threshold are never listed. Two queries:
+    rows and newest record per source, and the import log."""
+    limits = _thresholds(stale_after)
+    newest = _newest(db, SOURCES_LIST, today)
+    imports = _latest_imports(db)
+    found = []
+    for source in SOURCES_LIST:
+        n, day = newest[source.name]
+        when = imports.get(source.name, (None, None, None))[2]
+        limit = limits.get(source.name)
+        _, _, basis, age, stale = _timeliness(n, day, when, today, limit)
+        if stale:
+            found.append(StaleSource(
+                source=source.name, title=source.title, age_days=int(age or 0),
+                stale_after_days=int(limit or 0), basis=str(basis),
+                message=(f"{source.title}: {basis} is {age} days old "
+                         f"(stale after {limit} days).")))
     return sorted(found, key=lambda s: (-s.age_days, s.source))
 
 
@@ -272,18 +307,21 @@ def freshness(db: Database, sources: tuple[str, ...], today: date | None = None
     (default: the real today), or the last import date for a source without record
     dates; None when the source has no rows."""
     cap = today or date.today()
-    scores = {s.source: s for s in source_scores(db, cap)}
-    out: dict[str, date | None] = {}
     for name in sources:
         if name not in SOURCES:
             raise KeyError(f"unknown source {name!r}")
-        s = scores[name]
-        if not s.rows:
+    newest = _newest(db, tuple(SOURCES[name] for name in dict.fromkeys(sources)), cap)
+    imports = _latest_imports(db)
+    out: dict[str, date | None] = {}
+    for name in sources:
+        rows, record = newest[name]
+        when = imports.get(name, (None, None, None))[2]
+        if not rows:
             day = None
-        elif s.newest_record is not None:
-            day = s.newest_record
+        elif record is not None:
+            day = record
         else:
-            day = s.last_import.date() if s.last_import is not None else None
+            day = when.date() if when is not None else None
         out[SHORT_NAMES[name]] = day
     return out
 

@@ -338,11 +338,12 @@ def trained_by_year(db: Database, as_at: date | None = None,
     columns = ["fy", "trained", "target", "ytd_target", "status", "year_to_date"]
     if not starts:
         return pd.DataFrame(columns=columns)
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(min(starts), max(starts) + 1)]
+    values = metrics.compute_many(db, years, at, service_group, codes=("TRAINED_STAFF",))
     records = []
-    for year in range(min(starts), max(starts) + 1):
-        fy = f"{year}/{(year + 1) % 100:02d}"
+    for fy in years:
         start, end = fy_bounds(fy)
-        mv = metrics.compute(db, "TRAINED_STAFF", fy, at, service_group)
+        mv = values[fy]["TRAINED_STAFF"]
         current = start <= at < end
         value = None if at < start else mv.value
         status = kpi_status(value, mv.target, mv.ytd_target, "up", True, fy, at)
