@@ -15,14 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import access, ingest
+from pmo_data import access
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
 from pmo_data.store import Store
+
+if TYPE_CHECKING:  # the import machinery (pydantic, readers) loads only when uploads come
+    from pmo_data import ingest
 
 T = TypeVar("T")
 
@@ -139,6 +142,8 @@ def clear_caches() -> None:
 @st.cache_data(max_entries=8, show_spinner="Validating")
 def validate_uploads(files: tuple[tuple[str, bytes], ...]) -> ingest.ImportReport:
     """Validate uploaded (name, bytes) pairs once per distinct upload (nothing written)."""
+    from pmo_data import ingest
+
     return ingest.import_files(list(files), db_path(), dry_run=True)
 
 
