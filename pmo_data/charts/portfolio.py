@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,6 +32,7 @@ from pmo_data.charts.palette import (
     RAG_COLOURS,
 )
 from pmo_data.charts.spc import contrast_ratio
+from pmo_data.charts.table_style import fast_styler
 from pmo_data.portfolio import NOT_REPORTED, SLIPPAGE_BANDS, SlippageDistribution, Timeline
 from pmo_data.schema import RAG_ORDER
 from pmo_data.spc import fmt_date
@@ -52,6 +54,7 @@ class PortfolioChart:
     summary: str
 
 
+@cache
 def rag_text_colour(rag: str) -> str:
     """White or NHS black, whichever contrasts more with the RAG's fill colour."""
     fill = RAG_COLOURS.get(rag, NHS_MID_GREY)
@@ -71,7 +74,7 @@ def style_rags(frame: pd.DataFrame, columns: Iterable[str]) -> Styler:
     """``frame`` as a Styler whose RAG columns (those of ``columns`` it has) are coloured
     with ``rag_cell_css``; the values stay the text labels."""
     present = [c for c in columns if c in frame.columns]
-    styler = frame.style
+    styler = fast_styler(frame)  # frame.style, but cheap for st.dataframe to send
     return styler.map(rag_cell_css, subset=present) if present else styler
 
 
