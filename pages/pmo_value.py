@@ -58,28 +58,35 @@ if len(withheld) < 2:
 st.caption(value.SUPPORT_DEFINITION + f" The register's PMO service field disagrees with the "
            f"log for {compared.register_disagreements} of the projects compared.")
 
-st.subheader("Return on PMO time")
-default_cost = value.afc_band7_hourly_cost()
-setting, source = st.columns([1, 3])
-hourly = setting.number_input("Hourly cost of PMO time (£)", min_value=1.0, max_value=500.0,
-                              value=default_cost.hourly, step=0.5, key="hourly_cost",
-                              help=default_cost.source)
-source.caption(f"Default: {default_cost.source} {default_cost.arithmetic}.")
-ret = ui.call(value.return_statement, **scope, hourly_cost=float(hourly))
-left, right = st.columns([3, 2])
-with left:
-    a, b, c = st.columns(3)
-    a.metric("Benefits realised", "no benefits due"
-             if ret.benefits_realised_gbp is None else f"£{ret.benefits_realised_gbp:,.0f}",
-             help=f"Cash-releasing, due in {f.fy}: {ret.benefits_due_projects} of "
-                  f"{ret.supported_projects} supported projects had benefits due")
-    b.metric("PMO time on them", f"{ret.support_hours:,.0f} h",
-             help=f"costed at £{ret.hourly_cost:,.2f} an hour = £{ret.support_cost_gbp:,.0f}")
-    c.metric("Return per £1", "not computable" if ret.ratio is None
-             else f"£{ret.ratio:,.2f}")
-    st.markdown(value.return_sentence(ret))
-with right:
-    st.markdown("**Caveats**\n\n" + "\n".join(f"- {line}" for line in ret.caveats))
+@st.fragment
+def return_on_time() -> None:
+    """Return on PMO time: a new hourly cost reruns this section only."""
+    st.subheader("Return on PMO time")
+    default_cost = value.afc_band7_hourly_cost()
+    setting, source = st.columns([1, 3])
+    hourly = setting.number_input("Hourly cost of PMO time (£)", min_value=1.0,
+                                  max_value=500.0, value=default_cost.hourly, step=0.5,
+                                  key="hourly_cost", help=default_cost.source)
+    source.caption(f"Default: {default_cost.source} {default_cost.arithmetic}.")
+    ret = ui.call(value.return_statement, **scope, hourly_cost=float(hourly))
+    left, right = st.columns([3, 2])
+    with left:
+        a, b, c = st.columns(3)
+        a.metric("Benefits realised", "no benefits due"
+                 if ret.benefits_realised_gbp is None else f"£{ret.benefits_realised_gbp:,.0f}",
+                 help=f"Cash-releasing, due in {f.fy}: {ret.benefits_due_projects} of "
+                      f"{ret.supported_projects} supported projects had benefits due")
+        b.metric("PMO time on them", f"{ret.support_hours:,.0f} h",
+                 help=f"costed at £{ret.hourly_cost:,.2f} an hour = "
+                      f"£{ret.support_cost_gbp:,.0f}")
+        c.metric("Return per £1", "not computable" if ret.ratio is None
+                 else f"£{ret.ratio:,.2f}")
+        st.markdown(value.return_sentence(ret))
+    with right:
+        st.markdown("**Caveats**\n\n" + "\n".join(f"- {line}" for line in ret.caveats))
+
+
+return_on_time()
 
 st.subheader("Training's contribution")
 reach = ui.call(value.training_reach, **scope)

@@ -78,65 +78,86 @@ chart = charts.slippage_chart(ui.call(portfolio.milestone_slippage, fy=f.fy, **s
 st.plotly_chart(chart.figure)
 st.caption(chart.summary)
 
-sort = st.radio("Timeline order", ["slippage", "planned_end"], horizontal=True,
-                key="pf_timeline_sort",
-                format_func={"slippage": "Most late first",
-                             "planned_end": "Planned end date"}.get)
-chart = charts.timeline_chart(ui.call(portfolio.timeline, **scope, sort=sort), at)
-st.plotly_chart(chart.figure)
-st.caption(chart.summary)
 
-st.subheader("RAG integrity")
-st.caption("Active projects reporting Green or Amber/Green while the evidence disagrees.")
-a, b, _ = st.columns([1, 1, 2])
-overdue = a.number_input("Milestone overdue (days)", min_value=0, value=30, step=1,
-                         key="pf_overdue_days", help="Flag a milestone more than this many "
-                         "days past its baseline date with no actual date.")
-max_age = b.number_input("Report age (days)", min_value=0, value=31, step=1,
-                         key="pf_report_age", help="Flag a latest report more than this "
-                         "many days old (31 matches highlight report compliance).")
-flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group,
-                milestone_overdue_days=int(overdue), report_max_age_days=int(max_age))
-st.markdown(f"**Projects flagged: {len(flags):,}**")
-show(portfolio.with_links(flags[["project_id", "project_name", "service_group", "stage",
-                                 "overall_rag", "reasons", "report_date"]]).rename(
-    columns={"reasons": "Why flagged"}))
 
-st.subheader("Project drill-down")
-choices = dict(ui.call(portfolio.project_choices))
-wanted = st.query_params.get("project")
-if wanted and wanted != st.session_state.get("pf_param_seen"):
-    st.session_state["pf_param_seen"] = wanted
-    if wanted in choices:
-        st.session_state["pf_project"] = wanted
-    else:
-        st.warning(f"Project {wanted} is not in the project register.")
-project = st.selectbox("Project", list(choices), index=None, key="pf_project",
-                       format_func=lambda p: f"{p} {choices[p]}",
-                       placeholder="Choose a project, or open one from a table")
-if project is None:
-    st.stop()
-st.query_params["project"] = project
-st.session_state["pf_param_seen"] = project
-detail = ui.call(portfolio.project_detail, project_id=project, as_at=at)
-facts, history = st.columns([5, 7])
-facts.dataframe(detail.facts, hide_index=True, height="content",
-                column_config={"Value": st.column_config.TextColumn(width="large")})
-with history:
-    chart = charts.rag_strip(detail.reports, project)
+@st.fragment
+def timeline() -> None:
+    """The timeline; a new order reruns this chart only."""
+    sort = st.radio("Timeline order", ["slippage", "planned_end"], horizontal=True,
+                    key="pf_timeline_sort",
+                    format_func={"slippage": "Most late first",
+                                 "planned_end": "Planned end date"}.get)
+    chart = charts.timeline_chart(ui.call(portfolio.timeline, **scope, sort=sort), at)
     st.plotly_chart(chart.figure)
     st.caption(chart.summary)
-    if detail.narrative is None:
-        st.info("No narrative (summary, achievements, next steps) in its highlight reports.")
-    else:
-        st.caption(detail.narrative.note)
-        for heading, text in detail.narrative.sections:
-            st.markdown(f"**{heading}**")
-            st.text(text)
-tabs = st.tabs([f"Milestones ({len(detail.milestones)})", f"RAID ({len(detail.raid)})",
-                f"Benefits ({len(detail.benefits)})",
-                f"Highlight reports ({len(detail.reports)})"])
-for tab, frame in zip(tabs, (detail.milestones, detail.raid, detail.benefits,
-                             detail.reports[::-1]), strict=True):
-    with tab:
-        show(frame, portfolio.HISTORY_LABELS)
+
+
+@st.fragment
+def rag_integrity() -> None:
+    """Projects flagged; new thresholds rerun this section only."""
+    st.subheader("RAG integrity")
+    st.caption("Active projects reporting Green or Amber/Green while the evidence disagrees.")
+    a, b, _ = st.columns([1, 1, 2])
+    overdue = a.number_input("Milestone overdue (days)", min_value=0, value=30, step=1,
+                             key="pf_overdue_days", help="Flag a milestone more than this "
+                             "many days past its baseline date with no actual date.")
+    max_age = b.number_input("Report age (days)", min_value=0, value=31, step=1,
+                             key="pf_report_age", help="Flag a latest report more than this "
+                             "many days old (31 matches highlight report compliance).")
+    flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group,
+                    milestone_overdue_days=int(overdue), report_max_age_days=int(max_age))
+    st.markdown(f"**Projects flagged: {len(flags):,}**")
+    show(portfolio.with_links(flags[["project_id", "project_name", "service_group", "stage",
+                                     "overall_rag", "reasons", "report_date"]]).rename(
+        columns={"reasons": "Why flagged"}))
+
+
+timeline()
+rag_integrity()
+
+@st.fragment
+def drill_down() -> None:
+    """One project in depth (also opened by ``?project=``); choosing another reruns this
+    section only."""
+    st.subheader("Project drill-down")
+    choices = dict(ui.call(portfolio.project_choices))
+    wanted = st.query_params.get("project")
+    if wanted and wanted != st.session_state.get("pf_param_seen"):
+        st.session_state["pf_param_seen"] = wanted
+        if wanted in choices:
+            st.session_state["pf_project"] = wanted
+        else:
+            st.warning(f"Project {wanted} is not in the project register.")
+    project = st.selectbox("Project", list(choices), index=None, key="pf_project",
+                           format_func=lambda p: f"{p} {choices[p]}",
+                           placeholder="Choose a project, or open one from a table")
+    if project is None:
+        return
+    st.query_params["project"] = project
+    st.session_state["pf_param_seen"] = project
+    detail = ui.call(portfolio.project_detail, project_id=project, as_at=at)
+    facts, history = st.columns([5, 7])
+    facts.dataframe(detail.facts, hide_index=True, height="content",
+                    column_config={"Value": st.column_config.TextColumn(width="large")})
+    with history:
+        chart = charts.rag_strip(detail.reports, project)
+        st.plotly_chart(chart.figure)
+        st.caption(chart.summary)
+        if detail.narrative is None:
+            st.info("No narrative (summary, achievements, next steps) in its highlight "
+                    "reports.")
+        else:
+            st.caption(detail.narrative.note)
+            for heading, text in detail.narrative.sections:
+                st.markdown(f"**{heading}**")
+                st.text(text)
+    tabs = st.tabs([f"Milestones ({len(detail.milestones)})", f"RAID ({len(detail.raid)})",
+                    f"Benefits ({len(detail.benefits)})",
+                    f"Highlight reports ({len(detail.reports)})"])
+    for tab, frame in zip(tabs, (detail.milestones, detail.raid, detail.benefits,
+                                 detail.reports[::-1]), strict=True):
+        with tab:
+            show(frame, portfolio.HISTORY_LABELS)
+
+
+drill_down()

@@ -59,22 +59,35 @@ st.caption(f"{len(past)} open risks, issues, assumptions and dependencies whose 
            f"is before {f.as_at:%d %b %Y}.")
 st.dataframe(gov.for_display(past), hide_index=True)
 
-st.subheader("Issues")
-by = st.radio("Issues by", ["service_group", "project"], horizontal=True, key="issues_by",
-              format_func={"service_group": "Service group", "project": "Project"}.get)
-chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group), by)
-st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+@st.fragment
+def issues() -> None:
+    """Issues by service group or project; switching reruns this chart only."""
+    st.subheader("Issues")
+    by = st.radio("Issues by", ["service_group", "project"], horizontal=True, key="issues_by",
+                  format_func={"service_group": "Service group", "project": "Project"}.get)
+    chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group),
+                                by)
+    st.plotly_chart(chart.figure)
+    st.caption(chart.summary)
 
-st.subheader("Open and closed over time")
-kind = st.selectbox("Type", ["Risk", "Issue", "Assumption", "Dependency"], index=None,
-                    placeholder="All RAID items", key="raid_trend_type")
-trend = ui.call(gov.raid_trend, as_at=f.as_at, service_group=f.service_group, raid_type=kind)
-plural = {"Risk": "Risks", "Issue": "Issues", "Assumption": "Assumptions",
-          "Dependency": "Dependencies"}
-chart = charts.raid_trend_chart(trend.table, plural.get(kind or "", "RAID items"))
-st.plotly_chart(chart.figure)
-st.caption(chart.summary)
-if trend.undated_closed or trend.undated_raised:
-    st.caption(f"Left out: {trend.undated_closed} closed items with no closed date, "
-               f"{trend.undated_raised} items with no raised date.")
+
+@st.fragment
+def trend() -> None:
+    """Open and closed over time; choosing a type reruns this chart only."""
+    st.subheader("Open and closed over time")
+    kind = st.selectbox("Type", ["Risk", "Issue", "Assumption", "Dependency"], index=None,
+                        placeholder="All RAID items", key="raid_trend_type")
+    found = ui.call(gov.raid_trend, as_at=f.as_at, service_group=f.service_group,
+                    raid_type=kind)
+    plural = {"Risk": "Risks", "Issue": "Issues", "Assumption": "Assumptions",
+              "Dependency": "Dependencies"}
+    chart = charts.raid_trend_chart(found.table, plural.get(kind or "", "RAID items"))
+    st.plotly_chart(chart.figure)
+    st.caption(chart.summary)
+    if found.undated_closed or found.undated_raised:
+        st.caption(f"Left out: {found.undated_closed} closed items with no closed date, "
+                   f"{found.undated_raised} items with no raised date.")
+
+
+issues()
+trend()
