@@ -532,26 +532,36 @@ def pack_content(db: Database, fy: str, as_at: date, service_group: str | None =
 
     ValueError if ``fy`` is not a financial year.
     """
+    return _content(db, fy, as_at, service_group, full=True)
+
+
+def _content(db: Database, fy: str, as_at: date, service_group: str | None, *, full: bool
+             ) -> PackContent:
+    """``pack_content``; with ``full=False`` only what the sentences read is gathered (the
+    rest left empty), so the narrative a page shows costs half the queries."""
     fy = parse_fy(fy) or fy
     values = metrics.compute_all(db, fy, as_at, service_group)
     any_mv = next(iter(values.values()))
     at = any_mv.as_at
     previous_date = _month_before(at)
+    empty = pd.DataFrame()
     kpis = _kpi_table(db, values, at, service_group)
-    rag = _rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
+    rag = (_rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
+           if full else empty)
     changes = _changes(db, at, previous_date, service_group)
-    training = metrics.cumulative_trained_by_month(db, fy, as_at, service_group)
+    training = (metrics.cumulative_trained_by_month(db, fy, as_at, service_group) if full
+                else empty)
     forecast = metrics.training_forecast(db, fy, as_at, service_group)
-    plan, plan_chart = _plan(db, as_at)
+    plan, plan_chart = _plan(db, as_at) if full else (empty, empty)
     benefits = _benefits(db, fy, service_group)
-    risks = _risks(db, at, service_group)
+    risks = _risks(db, at, service_group) if full else empty
     sources, caveats = _sources(db, as_at)
     content = PackContent(
-        trust=trust_name(db), fy=fy, as_at=as_at, at=at, service_group=service_group,
-        previous_date=previous_date, sentences=(), kpis=kpis, rag=rag, rag_changes=changes,
-        training=training, training_forecast=forecast.forecast, plan=plan,
-        plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
-        caveats=caveats, definitions=_definitions(db),
+        trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
+        service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
+        rag=rag, rag_changes=changes, training=training, training_forecast=forecast.forecast,
+        plan=plan, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
+        caveats=caveats, definitions=_definitions(db) if full else empty,
     )
     return replace(content, sentences=tuple(_sentences(content, values, forecast)))
 
@@ -742,7 +752,7 @@ def narrative(db: Database, fy: str, as_at: date, service_group: str | None = No
     date, highlight compliance, milestones, cash-releasing benefits, open high risks, SPC
     special causes, data caveats. Deterministic: same database and parameters, same words.
     """
-    return list(pack_content(db, fy, as_at, service_group).sentences)
+    return list(_content(db, fy, as_at, service_group, full=False).sentences)
 
 
 # --- the pack ------------------------------------------------------------------------------

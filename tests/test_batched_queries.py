@@ -105,3 +105,14 @@ def test_freshness_and_stale_sources_agree_with_the_scores(db: Database, today: 
         score = next(x for x in stale if x.source == s.source)
         assert (s.age_days, s.basis, s.stale_after_days) == (score.age_days, score.basis,
                                                              score.stale_after_days)
+
+
+@pytest.mark.parametrize(("fy", "as_at", "group"), [
+    ("2026/27", AS_AT, None), ("2025/26", AS_AT, "Surgery"), ("2024/25", date(2024, 9, 30), None),
+])
+def test_narrative_equals_the_full_packs_sentences(db: Database, fy: str, as_at: date,
+                                                  group: str | None) -> None:
+    from pmo_data import export
+
+    sentences = export.narrative(db, fy, as_at, group)
+    assert sentences and sentences == list(export.pack_content(db, fy, as_at, group).sentences)
