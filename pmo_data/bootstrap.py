@@ -9,10 +9,13 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pmo_data.ingest import ImportReport, Progress, import_paths
 from pmo_data.readers import supported
 from pmo_data.store import Store
+
+if TYPE_CHECKING:  # the import machinery (pydantic) loads only when there is no database
+    from pmo_data.ingest import ImportReport, Progress
 
 _LOCK = threading.Lock()
 
@@ -33,4 +36,6 @@ def ensure_database(db_path: Path, sample_dir: Path, *, as_at: date | None = Non
             if progress:
                 progress(0.05, "Generating demo exports")
             write_demo_exports(sample_dir, as_at=as_at or date.today())
+        from pmo_data.ingest import import_paths
+
         return import_paths([sample_dir], db_path, progress=progress, user="first-run")
