@@ -809,7 +809,12 @@ def compute_many(db: Database, fys: Sequence[str], as_at: date | None = None,
     if codes is None:
         defs = catalogue(db)
     else:
-        defs = tuple(_BY_CODE.get(c.strip().upper()) or get_definition(c, db) for c in codes)
+        keys = [c.strip().upper() for c in codes]
+        known = _BY_CODE if all(k in _BY_CODE for k in keys) else {
+            d.code: d for d in catalogue(db)}  # one query for the plan's KPIs, not one each
+        if any(k not in known for k in keys):
+            raise KeyError(next(c for c, k in zip(codes, keys, strict=True) if k not in known))
+        defs = tuple(known[k] for k in dict.fromkeys(keys))
     at = _resolve_as_at(db, as_at)
     periods = [_period(fy, at, service_group) for fy in wanted]
     return dict(zip(wanted, _evaluate(db, periods, defs), strict=True))

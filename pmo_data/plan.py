@@ -288,11 +288,14 @@ def plan_grid(db: Database, as_at: date | None = None) -> PlanGrid:
     at = _as_at(db, as_at)
     years = plan_years(db)
     labels = plan_labels(db)
-    values = metrics.compute_many(db, [fy for fy in years if fy_phase(fy, at) != "future"], at)
+    plan_kpis = _plan_kpis(db)
+    started = [fy for fy in years if fy_phase(fy, at) != "future"]
+    values = (metrics.compute_many(db, started, at, codes=[c for c, _, _ in plan_kpis])
+              if plan_kpis else {})  # only the plan's KPIs: the grid shows nothing else
     targets = _targets(db)
     defs = _definitions(db)
     kpis = []
-    for code, plan_name, area in _plan_kpis(db):
+    for code, plan_name, area in plan_kpis:
         defn = defs[code] if code in defs else metrics.get_definition(code, db)
         cells = []
         for fy in years:
