@@ -37,6 +37,8 @@ from pmo_data.charts.palette import (
 from pmo_data.schema import RAG_ORDER
 
 FONT = dict(family="Arial, Helvetica, sans-serif", color=NHS_BLACK, size=13)
+#: The node that stands for the smaller projects on a crowded benefits map.
+OTHER_PROJECTS = "Other projects"
 #: Longest group label drawn in full on a bar axis (the rest are cut with "...").
 LABEL_CHARS = 42
 #: Risk score bands on the 5x5 matrix: (lowest score, label, colour, text colour).
@@ -217,13 +219,16 @@ def cash_releasing_by_fy_chart(frame: pd.DataFrame) -> GovernanceChart:
 
 
 def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "value",
-                    unit: str = "£") -> GovernanceChart:
+                    unit: str = "£", max_projects: int = 40) -> GovernanceChart:
     """The benefits map: strategic shift -> project -> benefit category, from
     ``governance.benefits_map``; link width = target value (``size_by="value"``) or
-    number of benefits.
+    number of benefits. Beyond ``max_projects`` projects, the largest keep their own node
+    and the rest flow through one "Other projects (n)" node (a map of thousands of project
+    nodes is unreadable and takes the browser minutes to lay out).
 
     Summary: "<n> projects under <k> strategic shifts carry <total> of benefits; the
-    largest flow is <shift> (<share>%)."
+    largest flow is <shift> (<share>%)." plus, when projects are grouped, "; the <m> smallest
+    projects are drawn together as Other projects".
     """
     title = ("Benefits map: strategic shift to project to benefit category"
              + (f" (sized by {unit} target)" if size_by == "value" else " (number of benefits)"))
@@ -235,7 +240,16 @@ def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "v
     projects = list(dict.fromkeys(data["project_id"]))
     names = dict(zip(data["project_id"], data["project_name"], strict=False))
     cats = sorted(set(data["category"]))
-    labels = ([*shifts] + [f"{p} {_short(names[p])}" for p in projects] + [*cats])
+    grouped = 0
+    if len(projects) > max_projects:  # the largest keep their node, the rest share one
+        sizes = data.groupby("project_id", sort=False)[col].sum()
+        kept = set(sizes.sort_values(ascending=False, kind="stable").index[:max_projects - 1])
+        grouped = len(projects) - len(kept)
+        data = data.assign(project_id=data["project_id"].where(
+            data["project_id"].isin(kept), OTHER_PROJECTS))
+        projects = [p for p in projects if p in kept] + [OTHER_PROJECTS]
+    labels = ([*shifts] + [f"{OTHER_PROJECTS} ({grouped:,})" if p == OTHER_PROJECTS
+                           else f"{p} {_short(names[p])}" for p in projects] + [*cats])
     index = {("s", s): i for i, s in enumerate(shifts)}
     index.update({("p", p): len(shifts) + i for i, p in enumerate(projects)})
     index.update({("c", c): len(shifts) + len(projects) + i for i, c in enumerate(cats)})
@@ -264,9 +278,12 @@ def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "v
     by_shift = data.groupby("strategic_shift")[col].sum().sort_values(ascending=False)
     what = _amount(total, unit) if size_by == "value" else f"{total:,.0f} benefits"
     unshifted = " (including No shift recorded)" if "No shift recorded" in shifts else ""
-    summary = (f"{len(projects)} projects under {len(shifts)} strategic shifts{unshifted} "
-               f"carry {what}; the largest flow is {by_shift.index[0]} "
-               f"({100 * by_shift.iloc[0] / total:.0f}%).")
+    summary = (f"{len(projects) - 1 + grouped if grouped else len(projects)} projects under "
+               f"{len(shifts)} strategic shifts{unshifted} carry {what}; the largest flow is "
+               f"{by_shift.index[0]} ({100 * by_shift.iloc[0] / total:.0f}%)")
+    if grouped:
+        summary += f"; the {grouped:,} smallest projects are drawn together as Other projects"
+    summary += "."
     return GovernanceChart(fig.build(), summary)
 
 
