@@ -29,6 +29,8 @@ FRAME = pd.DataFrame({
                              datetime(2024, 1, 1)]),
     "Done": [True, False, True, False],
     "Stage": pd.Categorical(["Delivery", "Planning", "Delivery", "Closure"]),
+    "Name": pd.Series(["Alpha", "Beta", "Gamma", "Delta"], dtype="string"),  # no gaps
+    "Owner": pd.Series(["Ann", "Bob", "Cy", "Di"], dtype="str"),
 })
 
 

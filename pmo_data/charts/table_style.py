@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
+from pandas.api.types import is_object_dtype, is_string_dtype
 from pandas.io.formats.style import Styler
 from pandas.io.formats.style_render import format_table_styles
 
@@ -63,6 +64,9 @@ def _translate(self: Styler, pandas_translate: Callable[..., dict], sparse_index
     cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for c in range(width):
         column = self.data.iloc[:, c]
+        if not formatted and is_string_dtype(column.dtype) and not is_object_dtype(
+                column.dtype) and not column.hasnans:
+            continue  # text with no gaps: pandas shows each value as str(value) shows it
         text = column.astype(str).tolist()  # what Streamlit starts from (NaN stays NaN)
         for r, value in enumerate(column):
             shown = self._display_funcs[(r, c)](value) if formatted else default(value)
