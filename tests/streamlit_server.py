@@ -13,7 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -81,3 +85,38 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001 - play
     page.wait_for_function(
         "document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
         timeout=timeout_ms)
+
+
+@contextmanager
+def demo_server(base: Path) -> Iterator[StreamlitServer]:
+    """A healthy server on the demo exports (as at 21 Nov 2026) imported under ``base``;
+    stopped on exit. Fails the test, naming the fix, when Chromium is missing."""
+    import pytest
+
+    from pmo_data.demo import write_demo_exports
+    from pmo_data.ingest import import_paths
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
+    report = import_paths(exports, base / "pmo.duckdb")
+    assert report.version is not None
+    server = StreamlitServer(base / "pmo.duckdb", log=base / "server.log")
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (a ``Browser``), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

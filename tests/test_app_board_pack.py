@@ -3,11 +3,12 @@ the author edit it, and offers the three files built from the edited sentences."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import page, served
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from test_export import fill_pack_data
 
@@ -27,9 +28,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(store_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("PMO_DB", str(store_path))
-    with Database(Store(store_path).current().path) as handle:
+def db(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    with served(store_path, monkeypatch) as handle:
         yield handle
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import page, small_database
+from apptest_support import page, serve, small_database
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = small_database(tmp_path)
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
+    return serve(small_database(tmp_path), monkeypatch)
 
 
 def test_sources_rejected_rows_and_history(db: Path) -> None:

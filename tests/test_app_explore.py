@@ -4,10 +4,11 @@ dictionary, offers downloads, and runs the SQL box in its sandbox (refusals in o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import page, served
 from test_export import fill_pack_data
 
 from pmo_data import explore
@@ -24,9 +25,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(store_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("PMO_DB", str(store_path))
-    with Database(Store(store_path).current().path) as handle:
+def db(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    with served(store_path, monkeypatch) as handle:
         yield handle
 
 

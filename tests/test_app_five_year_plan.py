@@ -10,40 +10,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import engine, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_plan import plan_tables
 
 from pmo_data import metrics, plan
-from pmo_data.db import Database, insert_rows
-from pmo_data.store import Store
 
 AS_AT = date(2025, 9, 30)
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = plan_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
-
-
-def _engine(path: Path) -> Database:
-    version = Store(path).current()
-    assert version is not None
-    return Database(version.path)
+    return serve_tables(tmp_path, monkeypatch, plan_tables())
 
 
 def _run(as_at: date = AS_AT, group: str | None = None) -> AppTest:
-    at = page("five_year_plan")
-    at.session_state["fy"] = "2025/26"
-    at.session_state["as_at"] = as_at
-    at.session_state["service_group"] = group or "All service groups"
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_filtered("five_year_plan", "2025/26", as_at, group)
 
 
 def _markdown(at: AppTest, marker: str) -> str:
@@ -68,7 +50,7 @@ def _spc_charts(at: AppTest) -> dict[str, dict]:
 
 def test_grid_shows_the_catalogue(db_path: Path) -> None:
     cells = _grid_cells(_run())
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         grid = plan.plan_grid(db, AS_AT)
         checked = 0
         for kpi in grid.kpis:
@@ -106,7 +88,7 @@ def test_plan_is_trust_wide(db_path: Path) -> None:
 
 def test_one_spc_chart_per_monthly_kpi(db_path: Path) -> None:
     at = _run()
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         titles = [plan.kpi_spc(db, code, AS_AT).title for code in plan.spc_codes(db)]
         rows = plan.ipr_rows(db, AS_AT)
     charts = _spc_charts(at)
@@ -143,10 +125,8 @@ def test_rebase_option_splits_the_limits(db_path: Path) -> None:
 
 
 def test_no_plan_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "noplan.duckdb"
-    tables = {k: v for k, v in plan_tables().items() if k != "kpi_plan"}
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
+    serve_tables(tmp_path, monkeypatch,
+                 {k: v for k, v in plan_tables().items() if k != "kpi_plan"})
     at = _run()
     assert "The five-year plan has no targets yet" in at.info[0].value
     # The three core series are still charted (with no targets), after the maturity chart.

@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import page, small_database
+from apptest_support import page, serve, small_database
 
 from pmo_data.store import Store
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = small_database(tmp_path)
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
+    return serve(small_database(tmp_path), monkeypatch)
 
 
 def test_upload_preview_then_load(db: Path) -> None:

@@ -8,45 +8,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import engine, metric_values, page, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_overview import overview_tables
 from test_portfolio import AT, FY
 
 from pmo_data import governance, metrics, quality_scores
-from pmo_data.db import Database, insert_rows
 from pmo_data.overview import format_value
 from pmo_data.portfolio import evaluation_date
-from pmo_data.store import Store
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = overview_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
-
-
-def _engine(path: Path) -> Database:
-    version = Store(path).current()
-    assert version is not None
-    return Database(version.path)
+    return serve_tables(tmp_path, monkeypatch, overview_tables())
 
 
 def _run(fy: str = FY, as_at: date = AT, group: str | None = None) -> AppTest:
-    at = page("overview")
-    at.session_state["fy"] = fy
-    at.session_state["as_at"] = as_at
-    at.session_state["service_group"] = group or "All service groups"
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _shown(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return run_filtered("overview", fy, as_at, group)
 
 
 @pytest.mark.parametrize(("fy", "as_at", "group"), [
@@ -58,10 +36,10 @@ def _shown(at: AppTest) -> dict[str, str]:
 def test_every_tile_equals_the_catalogue(db_path: Path, fy: str, as_at: date,
                                          group: str | None) -> None:
     at = _run(fy, as_at, group)
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         values = metrics.compute_all(db, fy, as_at, group)
         flags = governance.rag_integrity(db, evaluation_date(fy, as_at), group)
-    shown = _shown(at)
+    shown = metric_values(at)
     for mv in values.values():
         assert shown[mv.name] == format_value(mv.value, mv.unit), mv.code
     assert shown["Projects flagged"] == str(len(flags))
@@ -71,10 +49,10 @@ def test_every_tile_equals_the_catalogue(db_path: Path, fy: str, as_at: date,
 def test_filters_change_the_numbers(db_path: Path) -> None:
     # Staff trained: 2025/26 to 30 June 4 + 6 + 30 = 40; Medicine only April's 4;
     # to 31 May 4 + 6 = 10; 2024/25 (to 31 March 2025) 6 x (4 + 6) = 60.
-    assert _shown(_run())["Staff trained"] == "40"
-    assert _shown(_run(group="Medicine"))["Staff trained"] == "4"
-    assert _shown(_run(as_at=date(2025, 5, 31)))["Staff trained"] == "10"
-    assert _shown(_run(fy="2024/25"))["Staff trained"] == "60"
+    assert metric_values(_run())["Staff trained"] == "40"
+    assert metric_values(_run(group="Medicine"))["Staff trained"] == "4"
+    assert metric_values(_run(as_at=date(2025, 5, 31)))["Staff trained"] == "10"
+    assert metric_values(_run(fy="2024/25"))["Staff trained"] == "60"
 
 
 def test_tile_details(db_path: Path) -> None:
@@ -108,7 +86,7 @@ def test_rag_changes(db_path: Path) -> None:
 
 def test_stale_sources_are_warned(db_path: Path) -> None:
     at = _run()
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         stale = quality_scores.stale_sources(db, date.today())
     # The fixture's newest data is from mid 2025, so today several sources are stale.
     assert stale

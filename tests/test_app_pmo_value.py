@@ -9,51 +9,29 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import engine, metric_values, page, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_value import AS_AT, FY, value_tables
 
 from pmo_data import value
-from pmo_data.db import Database, insert_rows
-from pmo_data.store import Store
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = value_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
-
-
-def _engine(path: Path) -> Database:
-    version = Store(path).current()
-    assert version is not None
-    return Database(version.path)
+    return serve_tables(tmp_path, monkeypatch, value_tables())
 
 
 def _run(fy: str = FY, as_at: date = AS_AT, group: str | None = None) -> AppTest:
-    at = page("pmo_value")
-    at.session_state["fy"] = fy
-    at.session_state["as_at"] = as_at
-    at.session_state["service_group"] = group or "All service groups"
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_filtered("pmo_value", fy, as_at, group)
 
 
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def test_figures_match_the_engine(db_path: Path) -> None:
+def test_figures_match_theengine(db_path: Path) -> None:
     at = _run()
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         demand = value.demand(db, FY, AS_AT)
         compared = value.comparison(db, FY, AS_AT)
         ret = value.return_statement(db, FY, AS_AT)
-    shown = _metrics(at)
+    shown = metric_values(at)
     assert shown["Requests received"] == str(demand.received)
     assert shown["Open backlog"] == str(demand.backlog)
     assert shown["Benefits realised"] == "£15,000"
@@ -76,7 +54,7 @@ def test_hourly_cost_setting_changes_the_return(db_path: Path) -> None:
     at.number_input(key="hourly_cost").set_value(40.0).run()
     assert not at.exception
     # 15,000 / (542 h x £40) = 0.69
-    assert _metrics(at)["Return per £1"] == "£0.69"
+    assert metric_values(at)["Return per £1"] == "£0.69"
     assert any("£0.69 for every £1" in m.value for m in at.markdown)
 
 
@@ -93,10 +71,10 @@ def test_small_group_is_withheld_on_screen(db_path: Path) -> None:
 
 
 def test_changing_the_year_changes_the_figures(db_path: Path) -> None:
-    before = _metrics(_run())
-    after = _metrics(_run(fy="2024/25"))
+    before = metric_values(_run())
+    after = metric_values(_run(fy="2024/25"))
     assert after["Requests received"] != before["Requests received"]
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         assert after["Requests received"] == str(
             value.demand(db, "2024/25", AS_AT).received)
     assert after["Benefits realised"] == "no benefits due"

@@ -9,51 +9,28 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import engine, metric_values, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_portfolio import AT, FY, portfolio_tables
 
 from pmo_data import governance, metrics
 from pmo_data import portfolio as pf
-from pmo_data.db import Database, insert_rows
-from pmo_data.store import Store
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = portfolio_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
-
-
-def _engine(path: Path) -> Database:
-    version = Store(path).current()
-    assert version is not None
-    return Database(version.path)
+    return serve_tables(tmp_path, monkeypatch, portfolio_tables())
 
 
 def _run(fy: str = FY, as_at: date = AT, group: str | None = None,
          project: str | None = None) -> AppTest:
-    at = page("portfolio")
-    at.session_state["fy"] = fy
-    at.session_state["as_at"] = as_at
-    at.session_state["service_group"] = group or "All service groups"
-    if project:
-        at.query_params["project"] = project
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _tiles(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    query = {"project": project} if project else None
+    return run_filtered("portfolio", fy, as_at, group, query=query)
 
 
 def _expected(path: Path, fy: str, as_at: date, group: str | None) -> dict[str, str]:
     """What the tiles should say: the catalogue's ACTIVE_PROJECTS and PORTFOLIO_RAG."""
-    with _engine(path) as db:
+    with engine(path) as db:
         values = metrics.compute_all(db, fy, as_at, group)
     breakdown = values["PORTFOLIO_RAG"].breakdown
     assert breakdown is not None
@@ -70,14 +47,14 @@ def _expected(path: Path, fy: str, as_at: date, group: str | None) -> dict[str, 
 def test_tiles_equal_the_catalogue(db_path: Path, fy: str, as_at: date,
                                    group: str | None) -> None:
     at = _run(fy, as_at, group)
-    assert _tiles(at) == _expected(db_path, fy, as_at, group)
+    assert metric_values(at) == _expected(db_path, fy, as_at, group)
     table = at.dataframe[0].value
-    assert len(table) == int(_tiles(at)["Projects listed"])
+    assert len(table) == int(metric_values(at)["Projects listed"])
 
 
 def test_filters_change_the_numbers(db_path: Path) -> None:
     at = _run()
-    shown = _tiles(at)
+    shown = metric_values(at)
     # Red P1, P8; Amber/Green P7; Green P2; Not reported P3.
     assert (shown["Projects listed"], shown["Red"], shown["Not reported"]) == ("5", "2", "1")
     table = at.dataframe[0].value
@@ -85,10 +62,10 @@ def test_filters_change_the_numbers(db_path: Path) -> None:
                                    ("P1", "P8", "P7", "P2", "P3")]
     assert list(table["Latest RAG"]) == ["Red", "Red", "Amber/Green", "Green", "Not reported"]
     at.multiselect(key="pf_stages").set_value(list(pf.STAGE_ORDER)).run()
-    assert _tiles(at)["Projects listed"] == "7"  # P4 (Closed) and P6 (Pipeline) join
-    assert _tiles(at)["Blue"] == "1"
+    assert metric_values(at)["Projects listed"] == "7"  # P4 (Closed) and P6 (Pipeline) join
+    assert metric_values(at)["Blue"] == "1"
     at.selectbox(key="pf_pm").set_value("Ann").run()
-    assert _tiles(at)["Projects listed"] == "2"  # P1, P3
+    assert metric_values(at)["Projects listed"] == "2"  # P1, P3
     at.text_input(key="pf_search").set_value("gamma").run()
     assert list(at.dataframe[0].value["link"]) == ["portfolio?project=P3"]
 
@@ -111,7 +88,7 @@ def test_rag_integrity_thresholds(db_path: Path) -> None:
     at = _run()
     # Green or Amber/Green now: P2 Green (report of 15 May: 46 days old, over 31) and P7
     # Amber/Green (M7's baseline 1 January passed 180 days ago with no actual, over 30).
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         assert sorted(governance.rag_integrity(db, AT)["project_id"]) == ["P2", "P7"]
     assert "**Projects flagged: 2**" in [m.value for m in at.markdown]
     assert sorted(at.dataframe[1].value["link"]) == ["portfolio?project=P2",

@@ -8,32 +8,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_prioritise import pipeline_tables
 
 from pmo_data import prioritise
-from pmo_data.db import Database, insert_rows
+from pmo_data.db import Database
 from pmo_data.store import Store
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = pipeline_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
+    return serve_tables(tmp_path, monkeypatch, pipeline_tables())
 
 
 def _run(group: str | None = None) -> AppTest:
-    at = page("prioritisation")
-    at.session_state["fy"] = "2025/26"
-    at.session_state["as_at"] = date(2025, 11, 30)
-    at.session_state["service_group"] = group or "All service groups"
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_filtered("prioritisation", "2025/26", date(2025, 11, 30), group)
 
 
 def _ranked(at: AppTest) -> list[str]:

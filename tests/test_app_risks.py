@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import run_page, serve
 from governance_support import AS_AT, engine, figures, governance_database, metric
+from streamlit.testing.v1 import AppTest
 
 from pmo_data import governance as gov
 from pmo_data.charts import governance as charts
@@ -14,17 +15,11 @@ from pmo_data.charts import governance as charts
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = governance_database(tmp_path)
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
+    return serve(governance_database(tmp_path), monkeypatch)
 
 
-def run(**state):
-    at = page("risks")
-    at.session_state["as_at"] = AS_AT
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+def run(**state: object) -> AppTest:
+    return run_page("risks", **{"as_at": AS_AT, **state})
 
 
 def test_tiles_and_matrix(db: Path) -> None:

@@ -8,13 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import page
+from apptest_support import engine, metric_values, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_plan import plan_tables
 
 from pmo_data import metrics, plan, training
-from pmo_data.db import Database, insert_rows
-from pmo_data.store import Store
+from pmo_data.db import Database
 
 FY = "2025/26"
 AS_AT = date(2025, 9, 30)
@@ -22,31 +21,11 @@ AS_AT = date(2025, 9, 30)
 
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    tables = plan_tables()
-    Store(path).write(lambda con: [insert_rows(con, name, rows) for name, rows in tables.items()])
-    monkeypatch.setenv("PMO_DB", str(path))
-    return path
-
-
-def _engine(path: Path) -> Database:
-    version = Store(path).current()
-    assert version is not None
-    return Database(version.path)
+    return serve_tables(tmp_path, monkeypatch, plan_tables())
 
 
 def _run(fy: str = FY, as_at: date = AS_AT, group: str | None = None) -> AppTest:
-    at = page("training")
-    at.session_state["fy"] = fy
-    at.session_state["as_at"] = as_at
-    at.session_state["service_group"] = group or "All service groups"
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _tiles(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return run_filtered("training", fy, as_at, group)
 
 
 def _expected_tiles(db: Database, fy: str, as_at: date, group: str | None) -> dict[str, str]:
@@ -66,9 +45,9 @@ def _expected_tiles(db: Database, fy: str, as_at: date, group: str | None) -> di
 
 def test_tiles_equal_the_catalogue(db_path: Path) -> None:
     at = _run()
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         expected = _expected_tiles(db, FY, AS_AT, None)
-    assert _tiles(at) == expected
+    assert metric_values(at) == expected
     # By hand (see test_training): A, B, D trained; pro-rata 120 x 6 / 12 = 60; DNA 2 of 7
     # outcome rows = 28.6%; forecast 3 / 183 days x 365 = 6.
     assert expected == {"Staff trained": "3", "Pro-rata target to date": "60",
@@ -83,15 +62,15 @@ def test_tiles_equal_the_catalogue(db_path: Path) -> None:
 def test_filters_change_the_numbers(db_path: Path, fy: str, as_at: date, group: str | None,
                                     trained: str) -> None:
     at = _run(fy, as_at, group)
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         expected = _expected_tiles(db, fy, as_at, group)
-    assert _tiles(at) == expected
+    assert metric_values(at) == expected
     assert expected["Staff trained"] == trained
 
 
 def test_funnel_table_and_years_table(db_path: Path) -> None:
     at = _run()
-    with _engine(db_path) as db:
+    with engine(db_path) as db:
         funnel = training.funnel_table(training.course_funnel(db, FY, AS_AT))
         years = training.years_table(training.trained_by_year(db, AS_AT))
     shown = at.dataframe[0].value.reset_index(drop=True)
@@ -126,7 +105,7 @@ def test_service_group_changes_the_group_chart(db_path: Path) -> None:
 
 def test_a_year_not_started_shows_missing_not_zero(db_path: Path) -> None:
     at = _run(fy="2026/27")
-    tiles = _tiles(at)
+    tiles = metric_values(at)
     assert tiles["Staff trained"] == "no data"
     assert tiles["Did-not-attend rate"] == "no data"
     assert any("no training records for 2026/27" in c.value for c in at.caption)

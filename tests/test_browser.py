@@ -8,11 +8,11 @@ of each page to ``test-results/screenshots`` for people to look at.
 from __future__ import annotations
 
 import shutil
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, wait_for_app
+from streamlit_server import ROOT, StreamlitServer, chromium, demo_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -37,32 +37,15 @@ SHOTS = ROOT / "test-results" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    from pmo_data.demo import write_demo_exports
-    from pmo_data.ingest import import_paths
-
-    base = tmp_path_factory.mktemp("browser")
-    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
-    report = import_paths(exports, base / "pmo.duckdb")
-    assert report.version is not None
-    srv = StreamlitServer(base / "pmo.duckdb", log=base / "server.log")
-    try:
-        srv.wait_healthy()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    with demo_server(tmp_path_factory.mktemp("browser")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
 
 
 def test_a_deep_link_on_a_fresh_server_gets_the_navigation(server: StreamlitServer,

@@ -3,42 +3,26 @@ PowerPoint; the file opens with python-pptx and has native charts."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, wait_for_app
+from streamlit_server import StreamlitServer, chromium, demo_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    from pmo_data.demo import write_demo_exports
-    from pmo_data.ingest import import_paths
-
-    base = tmp_path_factory.mktemp("browser_pack")
-    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
-    report = import_paths(exports, base / "pmo.duckdb")
-    assert report.version is not None
-    srv = StreamlitServer(base / "pmo.duckdb", log=base / "server.log")
-    try:
-        srv.wait_healthy()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    with demo_server(tmp_path_factory.mktemp("browser_pack")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
 
 
 def test_download_the_powerpoint(server: StreamlitServer, browser, tmp_path: Path) -> None:

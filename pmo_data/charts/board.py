@@ -70,6 +70,23 @@ def _frame(width: int, height: int, title: str, description: str, body: list[str
     )
 
 
+def _value_axis(series: Sequence[SvgSeries], unit: str, *, left: float, right: float,
+                top: float, plot_h: float) -> tuple[float, list[str]]:
+    """The value axis from zero to a round maximum above every value: the legend, five
+    grid lines with their labels. Returns (maximum, the SVG elements so far)."""
+    values = [v for s in series for v in s.values if v is not None]
+    vmax = _nice_max(max(values) if values else 1.0)
+    body = _legend(series, left, 18)
+    for k in range(5):
+        v = vmax * k / 4
+        y = top + plot_h - plot_h * k / 4
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+                    f'stroke="{NHS_PALE_GREY}"/>')
+        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
+                    f"{escape(_fmt(v, unit))}</text>")
+    return vmax, body
+
+
 def bar_chart(
     categories: Sequence[str],
     series: Sequence[SvgSeries],
@@ -86,16 +103,8 @@ def bar_chart(
     """
     left, right, top, bottom = 70, 20, 36, 64
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [v for s in series for v in s.values if v is not None]
-    vmax = _nice_max(max(values) if values else 1.0)
-    body = _legend(series, left, 18)
-    for k in range(5):
-        v = vmax * k / 4
-        y = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                    f'stroke="{NHS_PALE_GREY}"/>')
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-                    f"{escape(_fmt(v, unit))}</text>")
+    vmax, body = _value_axis(series, unit, left=left, right=width - right, top=top,
+                             plot_h=plot_h)
     n = max(1, len(categories))
     group_w = plot_w / n
     bar_w = min(48.0, group_w * 0.8 / max(1, len(series)))
@@ -138,16 +147,8 @@ def line_chart(
     drawn dashed (targets). Missing values break the line."""
     left, right, top, bottom = 70, 30, 36, 56
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [v for s in series for v in s.values if v is not None]
-    vmax = _nice_max(max(values) if values else 1.0)
-    body = _legend(series, left, 18)
-    for k in range(5):
-        v = vmax * k / 4
-        y = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                    f'stroke="{NHS_PALE_GREY}"/>')
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-                    f"{escape(_fmt(v, unit))}</text>")
+    vmax, body = _value_axis(series, unit, left=left, right=width - right, top=top,
+                             plot_h=plot_h)
     n = len(categories)
     step = plot_w / max(1, n - 1) if n > 1 else 0.0
 

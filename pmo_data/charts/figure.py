@@ -31,6 +31,8 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pmo_data.charts.palette import FONT, NHS_MID_GREY, NHS_PALE_GREY, NHS_WHITE
+
 #: Plotly property names that contain an underscore (never split as magic underscores).
 _UNDERSCORE_NAMES = frozenset({"paper_bgcolor", "plot_bgcolor", "error_x", "error_y",
                                "error_z", "copy_ystyle", "copy_zstyle"})
@@ -172,3 +174,20 @@ class FigureBuilder:
         if isinstance(layout.get("template"), str):
             layout = {**layout, "template": _template(layout["template"])}
         return go.Figure(data=self.data, layout=layout, _validate=False)
+
+
+def house_layout(fig: FigureBuilder, title: str, *, height: int, **kw: object) -> FigureBuilder:
+    """The house style of the dashboard's bar, line and scatter charts: the title top left,
+    Arial, a white plot, the legend in one row above the plot (right-aligned), pale grid
+    lines; ``kw`` are further layout properties (barmode, clickmode...). Returns ``fig``."""
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
+        font=FONT, plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE, height=height,
+        margin=dict(l=10, r=20, t=84, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="right", x=1,
+                    traceorder="normal"),
+        hoverlabel=dict(font=dict(family=FONT["family"])), **kw,
+    )
+    fig.update_xaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
+    fig.update_yaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
+    return fig

@@ -17,9 +17,10 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data.charts.figure import FigureBuilder, trace
+from pmo_data.charts.figure import FigureBuilder, house_layout, trace
 from pmo_data.charts.palette import (
     CATEGORICAL,
+    FONT,
     NHS_BLACK,
     NHS_BLUE,
     NHS_DARK_BLUE,
@@ -28,7 +29,6 @@ from pmo_data.charts.palette import (
     NHS_LIGHT_GREEN,
     NHS_MID_GREY,
     NHS_ORANGE,
-    NHS_PALE_GREY,
     NHS_RED,
     NHS_WARM_YELLOW,
     NHS_WHITE,
@@ -36,7 +36,6 @@ from pmo_data.charts.palette import (
 )
 from pmo_data.schema import RAG_ORDER
 
-FONT = dict(family="Arial, Helvetica, sans-serif", color=NHS_BLACK, size=13)
 #: The node that stands for the smaller projects on a crowded benefits map.
 OTHER_PROJECTS = "Other projects"
 #: Longest group label drawn in full on a bar axis (the rest are cut with "...").
@@ -57,19 +56,6 @@ class GovernanceChart:
     figure: go.Figure
     summary: str
 
-
-def _layout(fig: FigureBuilder, title: str, *, height: int = 420, **kw: object) -> FigureBuilder:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
-        font=FONT, plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE, height=height,
-        margin=dict(l=10, r=20, t=84, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="right", x=1,
-                    traceorder="normal"),
-        hoverlabel=dict(font=dict(family=FONT["family"])), **kw,
-    )
-    fig.update_xaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
-    fig.update_yaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
-    return fig
 
 
 def _num(value: object) -> float | None:
@@ -114,7 +100,7 @@ def _empty(title: str, message: str) -> GovernanceChart:
                        showarrow=False, font=dict(size=14, color=NHS_DARK_GREY))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return GovernanceChart(_layout(fig, title, height=240).build(), message)
+    return GovernanceChart(house_layout(fig, title, height=240).build(), message)
 
 
 # --- benefits ---------------------------------------------------------------------------
@@ -160,7 +146,7 @@ def benefits_planned_realised(frame: pd.DataFrame, by: str = "category",
             y=groups, x=[_num(v) for v in shown[col]], orientation="h", name=name,
             marker_color=colour, customdata=[[fmt(_num(v))] for v in shown[col]],
             hovertemplate=f"%{{y}}<br>{name}: %{{customdata[0]}}<extra></extra>"))
-    _layout(fig, title, height=max(320, 60 + 34 * len(shown)), barmode="group")
+    house_layout(fig, title, height=max(320, 60 + 34 * len(shown)), barmode="group")
     if measure == "count":
         fig.update_xaxes(title_text="Benefits")
     else:
@@ -204,7 +190,7 @@ def cash_releasing_by_fy_chart(frame: pd.DataFrame) -> GovernanceChart:
                                                                   strict=True)],
             hovertemplate=f"%{{x}}<br>{name}: %{{customdata[0]}}<br>"
                           "Benefits: %{customdata[1]}<extra></extra>"))
-    _layout(fig, title, barmode="group")
+    house_layout(fig, title, height=420, barmode="group")
     fig.update_xaxes(title_text="Financial year (by target date)", type="category")
     fig.update_yaxes(title_text="Value (£)", tickprefix="£")
     top = dated.loc[dated["target_value"].idxmax()]
@@ -273,7 +259,7 @@ def benefits_sankey(frame: pd.DataFrame, size_by: Literal["value", "count"] = "v
                   hovertemplate="%{source.label} → %{target.label}: %{customdata}"
                                 "<extra></extra>"),
     ))
-    _layout(fig, title, height=max(420, 24 * len(projects) + 120))
+    house_layout(fig, title, height=max(420, 24 * len(projects) + 120))
     total = float(data[col].sum())
     by_shift = data.groupby("strategic_shift")[col].sum().sort_values(ascending=False)
     what = _amount(total, unit) if size_by == "value" else f"{total:,.0f} benefits"
@@ -353,7 +339,7 @@ def risk_heatmap(cells: pd.DataFrame, *, unscored: int = 0,
         lik, imp = selected
         fig.add_shape(type="rect", x0=imp - 0.5, x1=imp + 0.5, y0=lik - 0.5, y1=lik + 0.5,
                       line=dict(color=NHS_DARK_BLUE, width=4))
-    _layout(fig, title, height=480, clickmode="event+select", dragmode=False)
+    house_layout(fig, title, height=480, clickmode="event+select", dragmode=False)
     fig.update_xaxes(title_text="Impact (1 = minimal, 5 = catastrophic)", tickvals=list(
         range(1, 6)), range=[0.5, 5.5], showgrid=False, zeroline=False, fixedrange=True)
     fig.update_yaxes(title_text="Likelihood (1 = rare, 5 = almost certain)", tickvals=list(
@@ -391,7 +377,7 @@ def issues_chart(frame: pd.DataFrame, by: str = "service_group", max_groups: int
         fig.add_trace(trace("bar", y=groups, x=list(shown[col]), orientation="h", name=name,
                              marker_color=colour,
                              hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>"))
-    _layout(fig, title, height=max(300, 60 + 28 * len(shown)), barmode="stack")
+    house_layout(fig, title, height=max(300, 60 + 28 * len(shown)), barmode="stack")
     fig.update_xaxes(title_text="Issues", dtick=1 if shown[["open", "closed"]].sum(
         axis=1).max() <= 10 else None)
     fig.update_yaxes(title_text=label.capitalize(), automargin=True)
@@ -424,7 +410,7 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
                              line=dict(color=NHS_DARK_BLUE, width=3),
                              hovertemplate="%{x|%b %Y}<br>Open at month end: %{y}"
                                            "<extra></extra>"))
-    _layout(fig, title, barmode="group")
+    house_layout(fig, title, height=420, barmode="group")
     fig.update_xaxes(title_text="Month", dtick="M3", tickformat="%b %Y")
     fig.update_yaxes(title_text="Items", rangemode="tozero")
     first, last = table.iloc[0], table.iloc[-1]
@@ -460,7 +446,7 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
             textfont=dict(color=NHS_WHITE if rag in ("Red", "Blue", "Not reported", "Green")
                           else NHS_BLACK),
             hovertemplate=f"%{{y}}<br>{rag}: %{{x}}<extra></extra>"))
-    _layout(fig, title, height=260, barmode="stack")
+    house_layout(fig, title, height=260, barmode="stack")
     fig.update_xaxes(title_text="Live projects")
     fig.update_yaxes(autorange="reversed")
     nb, na = int(counts["before"].sum()), int(counts["after"].sum())
@@ -504,7 +490,7 @@ def duration_scatter(frame: pd.DataFrame) -> GovernanceChart:
             hovertemplate="%{customdata[0]} %{customdata[1]}<br>Planned %{x} days, actual "
                           "%{y} days<br>Overrun %{customdata[2]} days<br>PMO service: "
                           "%{customdata[3]}<extra></extra>"))
-    _layout(fig, title, height=480)
+    house_layout(fig, title, height=480)
     fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
                                   title=dict(text="Service group")))
     fig.update_xaxes(title_text="Planned duration (days, start to planned end)",
@@ -541,7 +527,7 @@ def overrun_chart(summary_frame: pd.DataFrame, by: str = "service_group") -> Gov
                              name=name, marker_color=colour,
                              hovertemplate=f"%{{y}}<br>{name} overrun: %{{x:.0f}} days"
                                            "<extra></extra>"))
-    _layout(fig, title, height=max(300, 70 + 44 * len(shown)), barmode="group")
+    house_layout(fig, title, height=max(300, 70 + 44 * len(shown)), barmode="group")
     fig.update_xaxes(title_text="Overrun (days after planned end)")
     fig.update_yaxes(title_text=label.capitalize(), automargin=True)
     overall = summary_frame[summary_frame["group"] == "All"]

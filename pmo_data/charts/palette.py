@@ -58,3 +58,7 @@ SPC_COMMON = NHS_MID_GREY
 SPC_IMPROVEMENT = NHS_BRIGHT_BLUE
 SPC_CONCERN = NHS_ORANGE
 SPC_NEUTRAL = NHS_PURPLE
+
+
+#: The charts' font (NHS identity: Arial; body text size).
+FONT = dict(family="Arial, Helvetica, sans-serif", color=NHS_BLACK, size=13)

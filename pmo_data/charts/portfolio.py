@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from pmo_data.charts.figure import FigureBuilder, trace
+from pmo_data.charts.figure import FigureBuilder, house_layout, trace
 from pmo_data.charts.palette import (
     NHS_BLACK,
     NHS_BLUE,
@@ -37,7 +37,6 @@ from pmo_data.portfolio import NOT_REPORTED, SLIPPAGE_BANDS, SlippageDistributio
 from pmo_data.schema import RAG_ORDER
 from pmo_data.spc import fmt_date
 
-FONT = dict(family="Arial, Helvetica, sans-serif", color=NHS_BLACK, size=13)
 #: Longest project or group label drawn in full on an axis (the rest end in "...").
 LABEL_CHARS = 48
 #: RAG dimensions of a highlight report, as (column, row label) in strip order.
@@ -78,19 +77,6 @@ def style_rags(frame: pd.DataFrame, columns: Iterable[str]) -> Styler:
     return styler.map(rag_cell_css, subset=present) if present else styler
 
 
-def _layout(fig: FigureBuilder, title: str, *, height: int = 400, **kw: object) -> FigureBuilder:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
-        font=FONT, plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE, height=height,
-        margin=dict(l=10, r=20, t=84, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="right", x=1,
-                    traceorder="normal"),
-        hoverlabel=dict(font=dict(family=FONT["family"])), **kw,
-    )
-    fig.update_xaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
-    fig.update_yaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY)
-    return fig
-
 
 def _empty(title: str, message: str) -> PortfolioChart:
     fig = FigureBuilder()
@@ -98,7 +84,7 @@ def _empty(title: str, message: str) -> PortfolioChart:
                        showarrow=False, font=dict(size=14, color=NHS_DARK_GREY))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return PortfolioChart(_layout(fig, title, height=220).build(), message)
+    return PortfolioChart(house_layout(fig, title, height=220).build(), message)
 
 
 def _short(text: object, chars: int = LABEL_CHARS) -> str:
@@ -143,7 +129,7 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
             insidetextanchor="middle", textfont=dict(color=rag_text_colour(rag)),
             customdata=groups,
             hovertemplate=f"%{{customdata}}<br>{rag}: %{{x}} projects<extra></extra>"))
-    _layout(fig, title, height=max(260, 110 + 34 * len(groups)), barmode="stack")
+    house_layout(fig, title, height=max(260, 110 + 34 * len(groups)), barmode="stack")
     fig.update_xaxes(title_text="Projects")
     fig.update_yaxes(title_text="Service group", autorange="reversed")
     total = int(wide["_total"].sum())
@@ -177,7 +163,7 @@ def stage_pipeline_chart(frame: pd.DataFrame) -> PortfolioChart:
         text=[f"{v:,}" for v in counts], textposition="outside",
         customdata=["active stage" if a else "not active" for a in frame["active"]],
         hovertemplate="%{y} (%{customdata}): %{x} projects<extra></extra>", showlegend=False))
-    _layout(fig, title, height=max(260, 110 + 32 * len(frame)))
+    house_layout(fig, title, height=max(260, 110 + 32 * len(frame)))
     fig.update_xaxes(title_text="Projects", rangemode="tozero")
     fig.update_yaxes(title_text="Stage", autorange="reversed")
     active = frame[frame["active"]]
@@ -229,7 +215,7 @@ def slippage_chart(dist: SlippageDistribution) -> PortfolioChart:
         marker_color=[_BAND_COLOURS.get(b, NHS_ORANGE) for b in bands["band"]],
         text=[f"{v:,}" for v in counts], textposition="outside",
         hovertemplate="%{x}: %{y} milestones<extra></extra>", showlegend=False))
-    _layout(fig, title, height=360)
+    house_layout(fig, title, height=360)
     fig.update_xaxes(title_text="Days late against baseline (forecast or actual date)",
                      categoryorder="array", categoryarray=list(SLIPPAGE_BANDS))
     fig.update_yaxes(title_text="Milestones", rangemode="tozero")
@@ -307,7 +293,7 @@ def timeline_chart(tl: Timeline, as_at: date) -> PortfolioChart:
                   line={"color": NHS_DARK_GREY, "dash": "dash"})
     fig.add_annotation(text=f"As at {fmt_date(as_at)}", showarrow=False, x=at_ms, xref="x",
                        xanchor="center", y=1, yref="y domain", yanchor="bottom")
-    _layout(fig, title, height=max(300, 130 + 26 * len(frame)), barmode="overlay")
+    house_layout(fig, title, height=max(300, 130 + 26 * len(frame)), barmode="overlay")
     fig.update_xaxes(type="date", title_text="Date")
     fig.update_yaxes(title_text="", autorange="reversed", categoryorder="array",
                      categoryarray=labels)
@@ -364,7 +350,7 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
     ticks = sorted({*range(0, n, step), n - 1})
     if len(ticks) > 1 and ticks[-1] - ticks[-2] < step / 2:
         ticks.pop(-2)
-    _layout(fig, title, height=170 + 34 * len(dims))
+    house_layout(fig, title, height=170 + 34 * len(dims))
     fig.update_xaxes(title_text="Highlight report date", showgrid=False, zeroline=False,
                      range=[-0.7, n - 0.3], tickmode="array", tickvals=ticks,
                      ticktext=[f"{dates[i]:%b %Y}" for i in ticks])
