@@ -10,26 +10,17 @@ from pathlib import Path
 import pytest
 from apptest_support import page, served
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
-from test_export import fill_pack_data
 
 from pmo_data import export
 from pmo_data.db import Database
-from pmo_data.store import Store
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bp") / "pmo.duckdb"
-    Store(path).write(fill_pack_data)
-    return path
-
-
 @pytest.fixture
-def db(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    with served(store_path, monkeypatch) as handle:
+def db(pack_store: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    with served(pack_store, monkeypatch) as handle:
         yield handle
 
 

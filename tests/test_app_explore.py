@@ -9,24 +9,15 @@ from pathlib import Path
 
 import pytest
 from apptest_support import page, served
-from test_export import fill_pack_data
 
 from pmo_data import explore
 from pmo_data.db import Database
 from pmo_data.explore import Filter
-from pmo_data.store import Store
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ex") / "pmo.duckdb"
-    Store(path).write(fill_pack_data)
-    return path
 
 
 @pytest.fixture
-def db(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    with served(store_path, monkeypatch) as handle:
+def db(pack_store: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    with served(pack_store, monkeypatch) as handle:
         yield handle
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -151,13 +150,6 @@ def fixture_tables() -> dict[str, list[dict]]:
 def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     path = build_database(tmp_path_factory.mktemp("metrics") / "t.duckdb", fixture_tables())
     handle = Database(path)
-    yield handle
-    handle.close()
-
-
-@pytest.fixture()
-def empty_db(tmp_path: Path) -> Database:
-    handle = Database(build_database(tmp_path / "empty.duckdb", {}))
     yield handle
     handle.close()
 

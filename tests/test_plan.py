@@ -8,7 +8,6 @@ started. Every expected number is derived in a comment from the rows below.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -80,13 +79,6 @@ def plan_tables() -> dict[str, list[dict]]:
 def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     path = build_database(tmp_path_factory.mktemp("plan") / "p.duckdb", plan_tables())
     handle = Database(path)
-    yield handle
-    handle.close()
-
-
-@pytest.fixture()
-def empty_db(tmp_path: Path) -> Database:
-    handle = Database(build_database(tmp_path / "empty.duckdb", {}))
     yield handle
     handle.close()
 

@@ -60,13 +60,6 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     handle.close()
 
 
-@pytest.fixture()
-def empty_db(tmp_path: Path) -> Database:
-    handle = Database(build_database(tmp_path / "empty.duckdb", {}))
-    yield handle
-    handle.close()
-
-
 # --- window ----------------------------------------------------------------------------------
 
 
