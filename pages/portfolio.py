@@ -57,27 +57,24 @@ search = cols[2].text_input("Search ID or name", key="pf_search")
 selection = portfolio.ProjectFilter(tuple(stages), tuple(rags), pm, sro, search or None)
 scope = dict(as_at=at, service_group=f.service_group, selection=selection)
 
-counts = ui.call(portfolio.rag_counts, **scope)
-tiles = st.columns(len(counts) + 1)
-tiles[0].metric("Projects listed", f"{sum(counts.values()):,}")
-for tile, (rag, n) in zip(tiles[1:], counts.items(), strict=True):
+view = ui.call(portfolio.project_view, **scope)  # table and counts: one query
+tiles = st.columns(len(view.rag_counts) + 1)
+tiles[0].metric("Projects listed", f"{sum(view.rag_counts.values()):,}")
+for tile, (rag, n) in zip(tiles[1:], view.rag_counts.items(), strict=True):
     tile.metric(rag, f"{n:,}")
-table = ui.call(portfolio.project_table, **scope)
 st.caption(f"Latest RAG from highlight reports up to {fmt_date(at)}; slippage = forecast "
            "(or actual) end minus planned end, in days.")
-show(portfolio.with_links(table))
+show(portfolio.with_links(view.table))
 
 left, right = st.columns(2)
-for column, chart in ((left, charts.rag_by_group_chart(ui.call(portfolio.rag_by_group, **scope))),
-                      (right, charts.stage_pipeline_chart(ui.call(portfolio.stage_pipeline,
-                                                                  **scope)))):
+for column, chart in ((left, charts.rag_by_group_chart(view.by_group)),
+                      (right, charts.stage_pipeline_chart(view.pipeline))):
     column.plotly_chart(chart.figure)
     column.caption(chart.summary)
 
 chart = charts.slippage_chart(ui.call(portfolio.milestone_slippage, fy=f.fy, **scope))
 st.plotly_chart(chart.figure)
 st.caption(chart.summary)
-
 
 
 @st.fragment
@@ -114,6 +111,7 @@ def rag_integrity() -> None:
 
 timeline()
 rag_integrity()
+
 
 @st.fragment
 def drill_down() -> None:

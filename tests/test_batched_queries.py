@@ -116,3 +116,20 @@ def test_narrative_equals_the_full_packs_sentences(db: Database, fy: str, as_at:
 
     sentences = export.narrative(db, fy, as_at, group)
     assert sentences and sentences == list(export.pack_content(db, fy, as_at, group).sentences)
+
+
+@pytest.mark.parametrize("stages", [None, "every"])
+@pytest.mark.parametrize("group", [None, "Surgery"])
+def test_project_view_equals_the_four_calls(db: Database, group: str | None,
+                                            stages: str | None) -> None:
+    import pandas as pd
+
+    from pmo_data import portfolio as pf
+
+    selection = pf.ProjectFilter(stages=pf.STAGE_ORDER) if stages else None
+    view = pf.project_view(db, AS_AT, group, selection)
+    assert len(view.table) >= 5
+    pd.testing.assert_frame_equal(view.table, pf.project_table(db, AS_AT, group, selection))
+    assert view.rag_counts == pf.rag_counts(db, AS_AT, group, selection)
+    pd.testing.assert_frame_equal(view.by_group, pf.rag_by_group(db, AS_AT, group, selection))
+    pd.testing.assert_frame_equal(view.pipeline, pf.stage_pipeline(db, AS_AT, group, selection))

@@ -164,6 +164,32 @@ def test_filters(db: Database, group: str | None, selection: pf.ProjectFilter | 
     assert list(pf.project_table(db, AT, group, selection)["project_id"]) == expected
 
 
+@pytest.mark.parametrize(("group", "selection", "at"), [
+    (None, None, AT),
+    ("Medicine", None, AT),
+    (" SURGERY", pf.ProjectFilter(rags=("Red", "Not reported")), AT),
+    (None, pf.ProjectFilter(stages=("Delivery",)), AT),
+    (None, pf.ProjectFilter(stages=pf.STAGE_ORDER), AT),
+    (None, pf.ProjectFilter(stages=("On hold",)), AT),  # nothing listed
+    (None, pf.ProjectFilter(stages=("Delivery", "Not a stage")), AT),
+    (None, pf.ProjectFilter(project_manager="Ann", search="a"), AT),
+    ("Nowhere", None, AT),  # nothing at all
+    (None, None, date(2025, 5, 31)),
+])
+def test_project_view_equals_the_four_calls(db: Database, group: str | None,
+                                            selection: pf.ProjectFilter | None,
+                                            at: date) -> None:
+    view = pf.project_view(db, at, group, selection)
+    # (an empty answer may differ in column dtypes only: DuckDB sends object columns)
+    pd.testing.assert_frame_equal(view.table, pf.project_table(db, at, group, selection),
+                                  check_dtype=len(view.table) > 0)
+    assert view.rag_counts == pf.rag_counts(db, at, group, selection)
+    assert list(view.rag_counts) == list(pf.rag_counts(db, at, group, selection))
+    pd.testing.assert_frame_equal(view.by_group, pf.rag_by_group(db, at, group, selection),
+                                  check_dtype=len(view.by_group) > 0)
+    pd.testing.assert_frame_equal(view.pipeline, pf.stage_pipeline(db, at, group, selection))
+
+
 def test_earlier_date_changes_rag_and_who_has_started(db: Database) -> None:
     # At 31 May: P3 (starts 1 June) is not active; P7's latest is its 31 March Red.
     table = pf.project_table(db, date(2025, 5, 31))

@@ -109,19 +109,21 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
     title = "Latest RAG by service group"
     if frame.empty:
         return _empty(title, "No projects match the filters.")
-    wide = frame.pivot_table(index="service_group", columns="overall_rag", values="projects",
-                             aggfunc="sum", fill_value=0)
-    rags = [r for r in RAG_ORDER if r in wide.columns] + [
-        r for r in wide.columns if r not in RAG_ORDER]
-    for rag in ("Red", "Amber/Red"):
-        if rag not in wide.columns:
-            wide[rag] = 0
-    wide = wide.assign(_total=wide[rags].sum(axis=1))
-    wide = wide.sort_values(["Red", "Amber/Red", "_total"], ascending=False, kind="stable")
-    groups = list(wide.index)
+    cells: dict[str, dict[str, int]] = {}  # group -> RAG -> projects (a few dozen rows)
+    for group, rag, n in zip(frame["service_group"], frame["overall_rag"], frame["projects"],
+                             strict=True):
+        row = cells.setdefault(group, {})
+        row[rag] = row.get(rag, 0) + int(n)
+    present = {rag for row in cells.values() for rag in row}
+    rags = [r for r in RAG_ORDER if r in present] + sorted(present - set(RAG_ORDER))
+    totals = {g: sum(row.values()) for g, row in cells.items()}
+    # by name, then most Red, most Amber/Red, most projects first (ties keep name order)
+    groups = sorted(sorted(cells), key=lambda g: (cells[g].get("Red", 0),
+                                                  cells[g].get("Amber/Red", 0), totals[g]),
+                    reverse=True)
     fig = FigureBuilder()
     for rag in rags:
-        counts = [int(v) for v in wide[rag]]
+        counts = [cells[g].get(rag, 0) for g in groups]
         fig.add_trace(trace("bar",
             y=[_short(g, 30) for g in groups], x=counts, orientation="h", name=rag,
             marker_color=RAG_COLOURS.get(rag, NHS_MID_GREY),
@@ -132,12 +134,12 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
     house_layout(fig, title, height=max(260, 110 + 34 * len(groups)), barmode="stack")
     fig.update_xaxes(title_text="Projects")
     fig.update_yaxes(title_text="Service group", autorange="reversed")
-    total = int(wide["_total"].sum())
-    red = int(wide["Red"].sum())
+    total = sum(totals.values())
+    red = sum(row.get("Red", 0) for row in cells.values())
     summary = (f"{_plural(total, 'project')} in {_plural(len(groups), 'service group')}; ")
     if red:
-        top = wide["Red"].idxmax()
-        summary += f"{red:,} Red, most in {top} ({int(wide.loc[top, 'Red']):,})."
+        top = groups[0]  # the most Red comes first
+        summary += f"{red:,} Red, most in {top} ({cells[top]['Red']:,})."
     else:
         summary += "none Red."
     return PortfolioChart(fig.build(), summary)
