@@ -664,20 +664,22 @@ def return_statement(db: Database, fy: str, as_at: date, service_group: str | No
     w = window(fy, as_at)
     params = _params(w, service_group, **_quarter_params(w))
     pop = f"SELECT project_id FROM ({POPULATION_SQL}) WHERE supported"
-    n_supported, due, realised = _row(db, f"""
-        SELECT (SELECT count(*) FROM ({pop})),
-               count(DISTINCT project_id), sum(coalesce(realised_value, 0))
-        FROM benefits
-        WHERE category = 'Cash-releasing' AND target_date BETWEEN $start AND $end
-          AND project_id IN ({pop})""", **params)
-    support_hours = _row(db, f"SELECT coalesce(sum(hours), 0) FROM "
-                             f"({_spread_sql(f'project_id IN ({pop})')})", **params)[0]
-    all_hours = _row(db, f"SELECT coalesce(sum(hours), 0) FROM ({_spread_sql()})", **params)[0]
-    missing = _row(db, f"""
-        SELECT count(*) FROM service_requests
-        WHERE hours IS NULL AND {_SG_OWN} AND NOT list_contains($withdrawn, {_STATUS})
-          AND start_date IS NOT NULL AND start_date <= $at
-          AND coalesce(end_date, $at) >= $start""", **params)[0]
+    # one statement (four parts, one round trip): benefits, support hours, all hours, gaps
+    n_supported, due, realised, support_hours, all_hours, missing = _row(db, f"""
+        SELECT b.*,
+               (SELECT coalesce(sum(hours), 0)
+                FROM ({_spread_sql(f'project_id IN ({pop})')})) AS support_hours,
+               (SELECT coalesce(sum(hours), 0) FROM ({_spread_sql()})) AS all_hours,
+               (SELECT count(*) FROM service_requests
+                WHERE hours IS NULL AND {_SG_OWN} AND NOT list_contains($withdrawn, {_STATUS})
+                  AND start_date IS NOT NULL AND start_date <= $at
+                  AND coalesce(end_date, $at) >= $start) AS missing
+        FROM (SELECT (SELECT count(*) FROM ({pop})) AS n_supported,
+                     count(DISTINCT project_id) AS due,
+                     sum(coalesce(realised_value, 0)) AS realised
+              FROM benefits
+              WHERE category = 'Cash-releasing' AND target_date BETWEEN $start AND $end
+                AND project_id IN ({pop})) AS b""", **params)
     if w.empty:
         n_supported, due, realised, support_hours, all_hours = 0, 0, None, 0.0, 0.0
     realised = None if realised is None or not due else float(realised)

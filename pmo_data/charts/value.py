@@ -107,15 +107,20 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
                                        f"{w.at:%d %b %Y}.")
     labels = list(effort.quarters)
     ticks = [q if q in effort.quarters_started else f"{q}<br>(not started)" for q in labels]
+    hours: dict[str, dict[str, float]] = {}  # name -> quarter -> hours (a few dozen rows)
+    for name, quarter, h in zip(frame[by], frame["quarter"], frame["hours"], strict=True):
+        row = hours.setdefault(name, {})
+        row[quarter] = row.get(quarter, 0.0) + float(h)
+    totals = {name: sum(row.values()) for name, row in hours.items()}
+    by_total = sorted(sorted(hours), key=lambda name: totals[name], reverse=True)
     if by == "service":
-        order = [s for s in SERVICE.values if s in set(frame["service"])]
+        order = [s for s in SERVICE.values if s in hours]
         colours = SERVICE_COLOURS
     else:
-        order = list(frame.groupby(by)["hours"].sum().sort_values(ascending=False).index)
+        order = by_total
         colours = dict(zip(order, CATEGORICAL * 3, strict=False))
     for i, name in enumerate(order):
-        part = frame[frame[by] == name].set_index("quarter")["hours"]
-        ys = [float(part[q]) if q in part.index else 0.0 for q in labels]
+        ys = [hours[name].get(q, 0.0) for q in labels]
         ys_shown = [y if q in effort.quarters_started else None for y, q in zip(ys, labels,
                                                                                 strict=True)]
         fig.add_bar(x=ticks, y=ys_shown, name=str(name),
@@ -125,8 +130,7 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
     _layout(fig, title, "NHS quarter", "Hours", legend="right")
     fig.update_layout(legend_traceorder="reversed")  # legend top = top of the stack
     fig.update_xaxes(tickangle=0)
-    totals = frame.groupby(by)["hours"].sum().sort_values(ascending=False)
-    top, top_hours = str(totals.index[0]), float(totals.iloc[0])
+    top, top_hours = str(by_total[0]), totals[by_total[0]]
     share = 100 * top_hours / effort.total_hours if effort.total_hours else 0
     summary = (f"The PMO logged {_hours(effort.total_hours)} in {w.fy} up to {w.at:%d %b %Y}; "
                f"{top} took the most ({_hours(top_hours)}, {share:.0f}%).")
