@@ -1,13 +1,15 @@
 """Import: upload exports, preview every problem, then load them as a new version."""
 
+from functools import partial
+
 import streamlit as st
 
 import ui
-from pmo_data import ingest, templates
+from pmo_data import limits, templates
 from pmo_data.schema import SOURCES_LIST
 from pmo_data.store import Store, StoreError
 
-MAX_UPLOAD_MB = ingest.max_upload_mb()  # the import's own limit (PMO_MAX_UPLOAD_MB)
+MAX_UPLOAD_MB = limits.max_upload_mb()  # the import's own limit (PMO_MAX_UPLOAD_MB)
 
 ui.require_role("importer")
 ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "
@@ -29,6 +31,8 @@ if uploads:
     else:
         st.success("Every row is valid.")
     if st.button("Load", type="primary", disabled=preview.exit_code == 2):
+        from pmo_data import ingest  # pydantic and the readers: only when loading
+
         bar = st.progress(0.0, text="Loading")
         report = ingest.import_files(files, ui.db_path(), strict=strict,
                                      user=ui.user_email(),
@@ -42,7 +46,8 @@ st.caption("One workbook per source: the headers, an example row and a guide to 
 columns = st.columns(5)
 for index, source in enumerate(SOURCES_LIST):
     columns[index % 5].download_button(
-        source.title, templates.template_xlsx(source.name), file_name=f"{source.name}.xlsx",
+        source.title, partial(templates.template_xlsx, source.name),  # built when clicked
+        file_name=f"{source.name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"template_{source.name}")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,9 @@ import duckdb
 from pydantic import ValidationError
 
 from pmo_data.db import insert_rows
+from pmo_data.limits import DEFAULT_MAX_UPLOAD_MB as DEFAULT_MAX_UPLOAD_MB
+from pmo_data.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from pmo_data.limits import max_file_bytes, max_upload_mb
 from pmo_data.parse import is_blank
 from pmo_data.readers import RawSheet, ReadError, expand_paths, read_bytes
 from pmo_data.recognise import Recognised, Unrecognised, recognise
@@ -33,27 +35,6 @@ from pmo_data.store import Store, Version
 
 Progress = Callable[[float, str], None]
 
-#: The largest file an import reads, unless ``PMO_MAX_UPLOAD_MB`` says otherwise. The Import
-#: page's uploader uses the same limit; bigger files are refused before any parser runs.
-DEFAULT_MAX_UPLOAD_MB = 50
-MAX_FILE_BYTES = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
-
-
-def max_upload_mb() -> int:
-    """The upload and import size limit in MB (binary, 1 MB = 1,048,576 bytes).
-
-    ``PMO_MAX_UPLOAD_MB`` when it holds a positive whole number, else 50.
-    """
-    try:
-        value = int(os.environ.get("PMO_MAX_UPLOAD_MB", "").strip())
-    except ValueError:
-        return DEFAULT_MAX_UPLOAD_MB
-    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
-
-
-def max_file_bytes() -> int:
-    """The size limit in bytes (see ``max_upload_mb``)."""
-    return max_upload_mb() * 1024 * 1024
 
 
 def _too_large(name: str, size: int) -> Problem:
