@@ -1,6 +1,8 @@
 """Explore: pivot any source or prepared view without SQL; a read-only SQL box for those who
 want it. Column list and data dictionary beside the pivot; downloads as CSV and XLSX."""
 
+from functools import partial
+
 import streamlit as st
 
 import ui
@@ -15,7 +17,7 @@ def downloads(frame, stem: str, key: str) -> None:  # noqa: ANN001 - a DataFrame
     left, right = st.columns(2)
     left.download_button("Download CSV", export.csv_bytes(frame), f"{stem}.csv", "text/csv",
                          key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Download XLSX", export.xlsx_bytes({stem[:31]: frame}),
+    right.download_button("Download XLSX", partial(export.xlsx_bytes, {stem[:31]: frame}),
                           f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

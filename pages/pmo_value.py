@@ -48,8 +48,9 @@ st.subheader("Supported and unsupported projects")
 st.info(value.ASSOCIATION_NOTE, icon=":material/info:")
 compared = ui.call(value.comparison, **scope)
 withheld = [g.label for g in (compared.supported, compared.unsupported) if not g.comparable]
-st.dataframe(value.comparison_table(compared).style.map(
-    lambda v: "color: #768692", subset=withheld), hide_index=True)
+table = value.comparison_table(compared)  # text cells; withheld columns greyed
+st.dataframe(table.style.map(lambda v: "color: #768692", subset=withheld) if withheld
+             else table, hide_index=True)
 for group in (compared.supported, compared.unsupported):
     if group.reason:
         st.caption(f"**{group.label}**: {group.reason}")
