@@ -1,5 +1,6 @@
 """Real server, real browser: build the board pack on the demo data and download the
-PowerPoint; the file opens with python-pptx and has native charts."""
+PowerPoint (the file opens with python-pptx and has native charts); download files that are
+built only when clicked (an import template, an Explore XLSX) and open them."""
 
 from __future__ import annotations
 
@@ -49,6 +50,35 @@ def test_download_the_powerpoint(server: StreamlitServer, browser, tmp_path: Pat
     titles = [s.shapes.title.text for s in slides]
     assert titles[1] == "Executive summary" and "Top risks" in titles
     assert sum(shape.has_chart for s in slides for shape in s.shapes) >= 4
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+    context.close()
+
+
+@pytest.mark.parametrize(("path", "label", "sheets"), [
+    ("import_data", "Training records", ["Training records", "Guide"]),
+    ("explore", "Download XLSX", None),
+])
+def test_download_built_on_click(server: StreamlitServer, browser, tmp_path: Path, path: str,
+                                 label: str, sheets: list[str] | None) -> None:
+    from openpyxl import load_workbook
+
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=label).first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    book = load_workbook(target, read_only=True)
+    assert book.sheetnames == sheets if sheets else len(book.sheetnames) == 1
+    rows = list(book[book.sheetnames[0]].iter_rows(max_row=2, values_only=True))
+    assert rows and any(cell is not None for cell in rows[0])
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
     context.close()
