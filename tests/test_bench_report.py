@@ -21,6 +21,7 @@ def _scale(scale: int, warm: float, cold: list[float], *, rss: float = 300.0,
            import_s: float = 5.0) -> bench.ScaleResult:
     pages = {
         bench.FLOOR: bench.PageTimes(300.0, 250.0, 5.0, [5.0], None, [300.0]),
+        bench.STACK: bench.PageTimes(900.0, 260.0, 6.0, [6.0], None, [900.0]),
         "overview": bench.PageTimes(sorted(cold)[len(cold) // 2], 450.0, warm, [warm], None,
                                     cold),
     }
@@ -38,7 +39,7 @@ def test_targets_met() -> None:
     assert "worst overview 140 ms (met)" in text
     # the median (1,200) is judged; the slowest sample (1,600) is reported beside it
     assert "worst overview 1,200 ms in a fresh process, median (met; slowest single sample " \
-           "overview 1,600 ms)" in text
+           "overview 1,600 ms; the stack alone, stack_page: 900 ms)" in text
     assert "worst overview 1.40x (met)" in text
     assert "300 MB (met)" in text
     assert "NOT met" not in text
@@ -62,4 +63,5 @@ def test_report_table_has_the_first_visit_and_the_ratio() -> None:
     assert "--runs 5 --cold-runs 3" in text
     assert "median of 3 processes" in text
     assert "| overview | 1,000 | 450 | 100 | 1,100 | 450 | 120 | 1.20 | 24x |" in text
+    assert "| stack_page | 900 | 260 | 6 | 900 | 260 | 6 | 1.00 | 1x |" in text
     assert "| 10 | 1.00 | 300 | 2,500 | overview 1,800 | 1,800 |" in text
