@@ -87,6 +87,8 @@ def test_stage_pipeline_chart() -> None:
     assert list(bar.marker.color) == [NHS_MID_GREY, NHS_BLUE, NHS_BLUE, NHS_BLUE, NHS_BLUE,
                                       NHS_MID_GREY, NHS_MID_GREY, NHS_MID_GREY]
     assert chart.figure.layout.yaxis.autorange == "reversed"  # lifecycle order top down
+    # the axis runs past the longest bar so its label (outside the bar) is not clipped
+    assert tuple(chart.figure.layout.xaxis.range) == (0, 2 * 1.15)
     # Active: 1 + 1 + 2 + 1 = 5, most in Delivery (2).
     assert chart.summary == ("5 projects in the active stages (Initiation to Closure), most "
                              "in Delivery (2); 1 in the pipeline, 0 on hold.")

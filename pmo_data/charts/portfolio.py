@@ -166,7 +166,8 @@ def stage_pipeline_chart(frame: pd.DataFrame) -> PortfolioChart:
         customdata=["active stage" if a else "not active" for a in frame["active"]],
         hovertemplate="%{y} (%{customdata}): %{x} projects<extra></extra>", showlegend=False))
     house_layout(fig, title, height=max(260, 110 + 32 * len(frame)))
-    fig.update_xaxes(title_text="Projects", rangemode="tozero")
+    # room right of the longest bar for its label (plotly clips "outside" text at the axis)
+    fig.update_xaxes(title_text="Projects", range=[0, max(counts) * 1.15])
     fig.update_yaxes(title_text="Stage", autorange="reversed")
     active = frame[frame["active"]]
     n_active = int(active["projects"].sum())
