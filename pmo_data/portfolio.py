@@ -340,14 +340,7 @@ def project_view(db: Database, as_at: date, service_group: str | None = None,
     stages = STAGE_ORDER + tuple(s for s in chosen.stages if s not in STAGE_ORDER)
     every = ProjectFilter(stages, chosen.rags, chosen.project_manager, chosen.sro,
                           chosen.search)
-    sql = f"""
-        WITH {_SELECTED}
-        SELECT {', '.join(PROJECT_COLUMNS)} FROM sel
-        ORDER BY list_position(CAST($rag_order AS VARCHAR[]), overall_rag) NULLS LAST,
-                 project_id"""
-    frame = _df(db, sql, {**_params(as_at, service_group, every),
-                          "rag_order": list(RAG_ORDER)})
-    frame["slippage_days"] = frame["slippage_days"].astype("Int64")
+    frame = project_table(db, as_at, service_group, every)  # the one query
     table = frame[frame["stage"].isin(chosen.stages)].reset_index(drop=True)
     return ProjectView(table=table, rag_counts=_count_rags(table["overall_rag"]),
                        by_group=_group_rags(table), pipeline=_pipeline(frame["stage"]))
