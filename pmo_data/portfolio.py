@@ -2,10 +2,11 @@
 
 Why this module exists: the Head of PMO drills from a red tile to the projects behind it,
 and board papers need the same project list, RAG by service group, stage pipeline,
-milestone slippage and baseline-against-forecast timeline. Every piece is one aggregate
-query in DuckDB over the same selection of projects (``ProjectFilter`` plus the shared
-service-group filter), so the table and the charts on the Portfolio delivery page can
-never disagree. No streamlit here.
+milestone slippage and baseline-against-forecast timeline. Every piece starts from the same
+selection of projects in DuckDB (``ProjectFilter`` plus the shared service-group filter), so
+the table and the charts on the Portfolio delivery page can never disagree; the list and its
+counts (RAG tiles, RAG by group, stage pipeline) are one query (``project_view``), counted
+from the listed rows. No streamlit here.
 
 Common rules:
 
@@ -267,59 +268,19 @@ def project_table(db: Database, as_at: date, service_group: str | None = None,
     return frame
 
 
-def rag_counts(db: Database, as_at: date, service_group: str | None = None,
-               selection: ProjectFilter | None = None) -> dict[str, int]:
-    """Selected projects by latest RAG: every RAG value in RAG order, zeros included (so
-    with the default selection this equals the PORTFOLIO_RAG breakdown)."""
-    sql = f"WITH {_SELECTED} SELECT overall_rag, count(*) FROM sel GROUP BY 1"
-    found = dict(db.rows(sql, _bound(sql, _params(as_at, service_group, selection))))
-    counts = {rag: int(found.pop(rag, 0)) for rag in RAG_ORDER}
-    counts.update({str(k): int(v) for k, v in found.items()})  # a value outside the vocabulary
-    return counts
-
-
-def rag_by_group(db: Database, as_at: date, service_group: str | None = None,
-                 selection: ProjectFilter | None = None) -> pd.DataFrame:
-    """Selected projects counted by service group and latest RAG (long form: service_group,
-    overall_rag, projects), only non-zero cells; groups by name, RAGs in RAG order. Group
-    names differing only in case or outer spaces are one group, shown by the first spelling
-    alphabetically; a blank service group is shown as "Not stated"."""
-    sql = f"""
-        WITH {_SELECTED}
-        SELECT min(name) OVER (PARTITION BY grp) AS service_group, overall_rag, projects
-        FROM (SELECT lower(grp) AS grp, min(grp) AS name, overall_rag, count(*) AS projects
-              FROM (SELECT coalesce(nullif(trim(service_group), ''), 'Not stated') AS grp,
-                           overall_rag FROM sel)
-              GROUP BY lower(grp), overall_rag)
-        ORDER BY grp, list_position(CAST($rag_order AS VARCHAR[]), overall_rag)"""
-    frame = _df(db, sql, {**_params(as_at, service_group, selection),
-                          "rag_order": list(RAG_ORDER)})
-    frame["projects"] = frame["projects"].astype("int64")
-    return frame
-
-
-def stage_pipeline(db: Database, as_at: date, service_group: str | None = None,
-                   selection: ProjectFilter | None = None) -> pd.DataFrame:
-    """Projects per stage, every stage in lifecycle order (zeros included): stage, projects,
-    active (bool: one of the active stages). The stage filter does not apply (the pipeline
-    shows every stage); the other filters do. Active-stage projects count once started."""
-    chosen = selection or ProjectFilter()
-    every = ProjectFilter(STAGE_ORDER, chosen.rags, chosen.project_manager, chosen.sro,
-                          chosen.search)
-    sql = f"WITH {_SELECTED} SELECT stage, count(*) FROM sel GROUP BY 1"
-    found = dict(db.rows(sql, _bound(sql, _params(as_at, service_group, every))))
-    return pd.DataFrame({
-        "stage": list(STAGE_ORDER),
-        "projects": [int(found.get(s, 0)) for s in STAGE_ORDER],
-        "active": [s in ACTIVE_STAGES for s in STAGE_ORDER],
-    })
-
-
 @dataclass(frozen=True)
 class ProjectView:
-    """The Portfolio page's list and its three counts, from one query (``project_view``):
-    ``table`` is ``project_table``, ``rag_counts`` is ``rag_counts``, ``by_group`` is
-    ``rag_by_group`` and ``pipeline`` is ``stage_pipeline``, for the same arguments."""
+    """The Portfolio page's list and its three counts, from one query (``project_view``).
+
+    ``table``: ``project_table``. ``rag_counts``: the listed projects by latest RAG, every RAG
+    in RAG order, zeros included, then any value outside the vocabulary (with the default
+    selection this equals the PORTFOLIO_RAG breakdown). ``by_group``: the listed projects by
+    service group and latest RAG (long form: service_group, overall_rag, projects), non-zero
+    cells only, groups by name, RAGs in RAG order; spellings of a group differing only in
+    case or outer spaces are one group, shown by the first alphabetically; blank is "Not
+    stated". ``pipeline``: projects per stage, every stage in lifecycle order, zeros included
+    (stage, projects, active): the stage filter does not apply, the other filters do.
+    """
 
     table: pd.DataFrame
     rag_counts: dict[str, int]
@@ -329,13 +290,11 @@ class ProjectView:
 
 def project_view(db: Database, as_at: date, service_group: str | None = None,
                  selection: ProjectFilter | None = None) -> ProjectView:
-    """``project_table``, ``rag_counts``, ``rag_by_group`` and ``stage_pipeline`` in one round
-    trip (each query costs ~10 ms of planning and transfer however small the answer; the page
-    made four). The selected projects of every stage are fetched once, in the table's order;
-    the table keeps the chosen stages, and the counts are made from those rows (one row per
-    project, already in Python for the table, so counting them here moves no data). Same
-    rules and edge cases as the four functions; ``tests/test_portfolio.py`` proves the
-    results equal theirs for every filter."""
+    """The list and its counts in one round trip (each query costs ~10 ms of planning and
+    transfer however small the answer). The selected projects of every stage are fetched
+    once, in the table's order; the table keeps the chosen stages, and the counts are made
+    from those rows (one row per project, already in Python for the table, so counting them
+    moves no data). Same selection rules as ``project_table``."""
     chosen = selection or ProjectFilter()
     stages = STAGE_ORDER + tuple(s for s in chosen.stages if s not in STAGE_ORDER)
     every = ProjectFilter(stages, chosen.rags, chosen.project_manager, chosen.sro,
@@ -346,8 +305,26 @@ def project_view(db: Database, as_at: date, service_group: str | None = None,
                        by_group=_group_rags(table), pipeline=_pipeline(frame["stage"]))
 
 
+def rag_counts(db: Database, as_at: date, service_group: str | None = None,
+               selection: ProjectFilter | None = None) -> dict[str, int]:
+    """``project_view(...).rag_counts``: the listed projects by latest RAG."""
+    return project_view(db, as_at, service_group, selection).rag_counts
+
+
+def rag_by_group(db: Database, as_at: date, service_group: str | None = None,
+                 selection: ProjectFilter | None = None) -> pd.DataFrame:
+    """``project_view(...).by_group``: the listed projects by service group and RAG."""
+    return project_view(db, as_at, service_group, selection).by_group
+
+
+def stage_pipeline(db: Database, as_at: date, service_group: str | None = None,
+                   selection: ProjectFilter | None = None) -> pd.DataFrame:
+    """``project_view(...).pipeline``: projects per stage, every stage (no stage filter)."""
+    return project_view(db, as_at, service_group, selection).pipeline
+
+
 def _count_rags(rags: pd.Series) -> dict[str, int]:
-    """As ``rag_counts``: every RAG in order (zeros included), then any other value."""
+    """Counts per RAG: every RAG in order (zeros included), then any other value."""
     found: dict[str, int] = {}
     for rag in rags:
         found[rag] = found.get(rag, 0) + 1
@@ -357,8 +334,8 @@ def _count_rags(rags: pd.Series) -> dict[str, int]:
 
 
 def _group_rags(table: pd.DataFrame) -> pd.DataFrame:
-    """As ``rag_by_group``, from the table's rows: spellings of a group differing in case or
-    outer spaces merged (shown by the first alphabetically), blank = "Not stated"."""
+    """Counts per (service group, RAG) of the table's rows: spellings of a group differing
+    in case or outer spaces merged (shown by the first alphabetically), blank = "Not stated"."""
     cells: dict[str, dict[str, int]] = {}
     names: dict[str, str] = {}
     for group, rag in zip(table["service_group"], table["overall_rag"], strict=True):
@@ -377,7 +354,7 @@ def _group_rags(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pipeline(stages: pd.Series) -> pd.DataFrame:
-    """As ``stage_pipeline``: projects per stage, every stage in lifecycle order."""
+    """Projects per stage, every stage in lifecycle order (zeros included)."""
     found: dict[str, int] = {}
     for stage in stages:
         found[stage] = found.get(stage, 0) + 1
