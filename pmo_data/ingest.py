@@ -24,8 +24,6 @@ import duckdb
 from pydantic import ValidationError
 
 from pmo_data.db import insert_rows
-from pmo_data.limits import DEFAULT_MAX_UPLOAD_MB as DEFAULT_MAX_UPLOAD_MB
-from pmo_data.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 from pmo_data.limits import max_file_bytes, max_upload_mb
 from pmo_data.parse import is_blank
 from pmo_data.readers import RawSheet, ReadError, expand_paths, read_bytes
@@ -34,7 +32,6 @@ from pmo_data.schema import ROW_MODELS, SOURCES, Column, Source
 from pmo_data.store import Store, Version
 
 Progress = Callable[[float, str], None]
-
 
 
 def _too_large(name: str, size: int) -> Problem:

@@ -27,7 +27,7 @@ import duckdb
 import pytest
 from apptest_support import page
 
-from pmo_data import ingest, readers
+from pmo_data import ingest, limits, readers
 from pmo_data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,8 +156,8 @@ def sized_training_csv(size: int) -> tuple[bytes, int]:
 @pytest.mark.slow
 def test_a_50_mb_file_loads(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PMO_MAX_UPLOAD_MB", raising=False)
-    assert ingest.max_file_bytes() == ingest.MAX_FILE_BYTES == 50 * 1024 * 1024
-    data, rows = sized_training_csv(ingest.MAX_FILE_BYTES)  # exactly at the limit
+    assert limits.max_file_bytes() == limits.MAX_FILE_BYTES == 50 * 1024 * 1024
+    data, rows = sized_training_csv(limits.MAX_FILE_BYTES)  # exactly at the limit
     report = ingest.import_files([("big.csv", data)], db)
     assert report.problems == ()
     assert report.loaded == {"training": rows} and rows > 12_000
@@ -171,7 +171,7 @@ def test_a_file_over_the_limit_is_refused_before_any_parser_runs(
         raise AssertionError("a parser ran on a file over the limit")
 
     monkeypatch.setattr(ingest, "read_bytes", no_parsing)
-    data = b"x" * (ingest.MAX_FILE_BYTES + 1)
+    data = b"x" * (limits.MAX_FILE_BYTES + 1)
     before = snapshot(db)
     report = ingest.import_files([("huge.csv", data)], db)
     assert [p.line() for p in report.problems] == [
@@ -182,7 +182,7 @@ def test_a_file_over_the_limit_is_refused_before_any_parser_runs(
 
 def test_the_limit_is_a_setting(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PMO_MAX_UPLOAD_MB", "1")
-    assert ingest.max_upload_mb() == 1
+    assert limits.max_upload_mb() == 1
     data, _ = sized_training_csv(1024 * 1024 + 10_000)
     big = tmp_path / "big.csv"
     big.write_bytes(data)
@@ -196,7 +196,7 @@ def test_the_limit_is_a_setting(db: Path, tmp_path: Path, monkeypatch: pytest.Mo
     assert report.loaded == {"training": 1} and report.exit_code == 1
     for bad in ("0", "-3", "lots", ""):
         monkeypatch.setenv("PMO_MAX_UPLOAD_MB", bad)
-        assert ingest.max_upload_mb() == 50
+        assert limits.max_upload_mb() == 50
 
 
 def test_strict_counts_a_refused_file(db: Path, tmp_path: Path,
@@ -291,7 +291,7 @@ def test_import_page_refuses_unloadable_files(name: str, db: Path,
     monkeypatch.setenv("PMO_DB", str(db))
     before = snapshot(db)
     at = page("import_data").run()
-    assert at.get("file_uploader")[0].proto.max_upload_size_mb == ingest.max_upload_mb()
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == limits.max_upload_mb()
     at.file_uploader(key="uploads").set_value([(name, (BAD / name).read_bytes(),
                                                 "application/octet-stream")]).run()
     assert not at.exception

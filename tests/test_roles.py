@@ -188,7 +188,7 @@ def test_with_sign_in_off_a_notice_says_so_and_everything_is_open() -> None:
 def test_streamlit_config_is_safe_by_default() -> None:
     import tomllib
 
-    from pmo_data import ingest
+    from pmo_data import limits
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableXsrfProtection"] is True
@@ -197,7 +197,7 @@ def test_streamlit_config_is_safe_by_default() -> None:
     assert config["client"]["showErrorDetails"] == "none"  # details go to the log only
     assert config["client"]["toolbarMode"] == "viewer"
     # one upload limit: the server's, the uploader's and the importer's agree
-    assert config["server"]["maxUploadSize"] == ingest.DEFAULT_MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == limits.DEFAULT_MAX_UPLOAD_MB
 
 
 def test_dependencies_are_pinned() -> None:
