@@ -232,8 +232,7 @@ def browser_walk(db: Path) -> tuple[float, dict[str, float], list[str], float]:
     navigation to the script finishing, per page; pages that showed an exception; and the
     milliseconds of the very first visit after the server started (the default page, in a
     server process that has imported nothing of the app yet)."""
-    from playwright.sync_api import sync_playwright
-    from streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, wait_for_app
+    from streamlit_server import StreamlitServer, chromium, wait_for_app
 
     server = StreamlitServer(db)
     times: dict[str, float] = {}
@@ -241,8 +240,7 @@ def browser_walk(db: Path) -> tuple[float, dict[str, float], list[str], float]:
     root = default_page()
     try:
         server.wait_healthy()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.perf_counter()
             page.goto(server.url)  # first visit: builds nothing (the database exists)
@@ -256,7 +254,6 @@ def browser_walk(db: Path) -> tuple[float, dict[str, float], list[str], float]:
                 times[name] = (time.perf_counter() - start) * 1000
                 if page.locator("[data-testid='stException']").count():
                     problems.append(f"{name}: exception shown in the browser")
-            browser.close()
         status = Path(f"/proc/{server.process.pid}/status").read_text()
         kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
         return kb / 1024, times, problems, first_ms
