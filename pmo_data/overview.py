@@ -157,17 +157,10 @@ class SpcVerdict:
     months: int
 
 
-def spc_verdict(db: Database, defn: MetricDefinition, target: float | None, at: date,
-                service_group: str | None = None) -> SpcVerdict:
-    """SPC of ``defn``'s monthly series over ``spc_window(at)`` (``metrics.monthly_series``),
-    with the metric's direction and ``monthly_target``."""
-    start, end = spc_window(at)
-    series = metrics.monthly_series(db, defn.code, start, end, service_group)
-    return _verdict(defn, target, series)
-
-
-def _verdict(defn: MetricDefinition, target: float | None,
-             series: list[tuple[date, float]]) -> SpcVerdict:
+def spc_verdict(defn: MetricDefinition, target: float | None,
+                series: list[tuple[date, float]]) -> SpcVerdict:
+    """SPC of ``defn``'s monthly ``series`` (``metrics.monthly_series_many`` over
+    ``spc_window``), with the metric's direction and ``monthly_target``."""
     result = compute_spc([v for _, v in series], [d for d, _ in series],
                          direction=defn.direction, target=monthly_target(defn, target))
     return SpcVerdict(result.variation_icon, result.assurance_icon, result.summary,
@@ -308,7 +301,7 @@ def headline_tiles(db: Database, fy: str, as_at: date | None = None,
     tiles = []
     for defn in defs:
         mv = values[defn.code]
-        spc = (_verdict(defn, mv.target, series[defn.code]) if defn.code in series
+        spc = (spc_verdict(defn, mv.target, series[defn.code]) if defn.code in series
                else None)
         tiles.append(make_tile(defn, mv, spc))
     return tiles
