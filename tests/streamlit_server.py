@@ -34,15 +34,20 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run dashboard.py`` on 127.0.0.1 with the given database."""
+    """The dashboard on 127.0.0.1 with the given database, started as the README says
+    (``python serve.py``), or with ``preload=False`` (or another ``script``) by plain
+    ``streamlit run``."""
 
-    def __init__(self, db_path: Path, *, script: str = "dashboard.py", log: Path | None = None):
+    def __init__(self, db_path: Path, *, script: str = "dashboard.py", log: Path | None = None,
+                 preload: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PMO_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
         self._log = open(log or os.devnull, "wb")  # noqa: SIM115 - closed in stop()
+        launch = (["serve.py"] if preload and script == "dashboard.py"
+                  else ["-m", "streamlit", "run", script])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+            [sys.executable, *launch, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
              "--global.developmentMode", "false"],
@@ -88,7 +93,7 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001 - play
 
 
 @contextmanager
-def demo_server(base: Path) -> Iterator[StreamlitServer]:
+def demo_server(base: Path, *, preload: bool = True) -> Iterator[StreamlitServer]:
     """A healthy server on the demo exports (as at 21 Nov 2026) imported under ``base``;
     stopped on exit. Fails the test, naming the fix, when Chromium is missing."""
     import pytest
@@ -101,7 +106,7 @@ def demo_server(base: Path) -> Iterator[StreamlitServer]:
     exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
     report = import_paths(exports, base / "pmo.duckdb")
     assert report.version is not None
-    server = StreamlitServer(base / "pmo.duckdb", log=base / "server.log")
+    server = StreamlitServer(base / "pmo.duckdb", log=base / "server.log", preload=preload)
     try:
         server.wait_healthy()
         yield server

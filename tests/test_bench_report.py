@@ -18,17 +18,24 @@ _spec.loader.exec_module(bench)
 
 
 def _scale(scale: int, warm: float, cold: list[float], *, rss: float = 300.0,
-           import_s: float = 5.0) -> bench.ScaleResult:
+           import_s: float = 5.0, preloaded: float = 400.0) -> bench.ScaleResult:
+    def times(cold_all: list[float], cold_warm: float, warm_ms: float,
+              pre: float) -> bench.PageTimes:
+        return bench.PageTimes(sorted(cold_all)[len(cold_all) // 2], cold_warm, warm_ms,
+                               [warm_ms], None, cold_all, cold_preloaded_ms=pre,
+                               cold_preloaded_all_ms=[pre], scan_ms=[250.0],
+                               warm_up_s=[0.8])
+
     pages = {
-        bench.FLOOR: bench.PageTimes(300.0, 250.0, 5.0, [5.0], None, [300.0]),
-        bench.STACK: bench.PageTimes(900.0, 260.0, 6.0, [6.0], None, [900.0]),
-        "overview": bench.PageTimes(sorted(cold)[len(cold) // 2], 450.0, warm, [warm], None,
-                                    cold),
+        bench.FLOOR: times([300.0], 250.0, 5.0, 30.0),
+        bench.STACK: times([900.0], 260.0, 6.0, 60.0),
+        "overview": times(cold, 450.0, warm, preloaded),
     }
     result = bench.ScaleResult(scale, rows=4000 * scale, import_s=import_s, pages=pages,
                                metrics_s=1.0, rss_mb=rss)
     result.browser_ms = {"overview": 1800.0}
     result.browser_first_ms = 2500.0
+    result.browser_first_plain_ms = 3300.0
     return result
 
 
@@ -37,9 +44,10 @@ def test_targets_met() -> None:
                             10: _scale(10, 140.0, [1100.0, 1200.0, 1600.0])})
     text = "\n".join(lines)
     assert "worst overview 140 ms (met)" in text
-    # the median (1,200) is judged; the slowest sample (1,600) is reported beside it
-    assert "worst overview 1,200 ms in a fresh process, median (met; slowest single sample " \
-           "overview 1,600 ms; the stack alone, stack_page: 900 ms)" in text
+    # both launches are judged on the median; the slowest plain sample is reported beside it
+    assert "started by `python serve.py`, worst overview 400 ms in a fresh process, median " \
+           "(met); started by plain `streamlit run`, worst overview 1,200 ms, median (met; " \
+           "slowest single sample overview 1,600 ms; the stack alone, stack_page: 900 ms)" in text
     assert "worst overview 1.40x (met)" in text
     assert "300 MB (met)" in text
     assert "NOT met" not in text
@@ -47,7 +55,9 @@ def test_targets_met() -> None:
 
 @pytest.mark.parametrize(("ten", "phrase"), [
     (_scale(10, 320.0, [1000.0]), "worst overview 320 ms (NOT met)"),
-    (_scale(10, 100.0, [1400.0, 1600.0, 1700.0]), "1,600 ms in a fresh process, median (NOT met"),
+    (_scale(10, 100.0, [1400.0, 1600.0, 1700.0]), "1,600 ms, median (NOT met"),
+    (_scale(10, 100.0, [1000.0], preloaded=1550.0),
+     "worst overview 1,550 ms in a fresh process, median (NOT met)"),
     (_scale(10, 160.0, [1000.0]), "worst overview 1.60x (NOT met)"),
     (_scale(10, 100.0, [1000.0], rss=650.0), "650 MB (NOT met)"),
     (_scale(10, 100.0, [1000.0], import_s=12.0), "12.0 s (NOT met)"),
@@ -62,6 +72,7 @@ def test_report_table_has_the_first_visit_and_the_ratio() -> None:
                         cold_runs=3)
     assert "--runs 5 --cold-runs 3" in text
     assert "median of 3 processes" in text
-    assert "| overview | 1,000 | 450 | 100 | 1,100 | 450 | 120 | 1.20 | 24x |" in text
-    assert "| stack_page | 900 | 260 | 6 | 900 | 260 | 6 | 1.00 | 1x |" in text
-    assert "| 10 | 1.00 | 300 | 2,500 | overview 1,800 | 1,800 |" in text
+    assert "AppTest at every test's first run (250 ms), is not counted" in text
+    assert "| overview | 1,000 | 400 | 450 | 100 | 1,100 | 400 | 450 | 120 | 1.20 | 24x |" in text
+    assert "| stack_page | 900 | 60 | 260 | 6 | 900 | 60 | 260 | 6 | 1.00 | 1x |" in text
+    assert "| 10 | 1.00 | 0.80 | 300 | 2,500 | 3,300 | overview 1,800 | 1,800 |" in text

@@ -301,11 +301,13 @@ def test_a_burst_of_first_visits_on_a_fresh_server(demo: Path) -> None:
     """Twenty people open the app at once on a server nobody has opened since it started.
 
     This failed for 19 of 20 while ui.py left Streamlit's legacy pages mode at import time
-    (a rerun during the import half-initialised the module for concurrent first sessions)."""
+    (a rerun during the import half-initialised the module for concurrent first sessions).
+    Started by plain ``streamlit run``, the harder case: serve.py imports ui.py before the
+    server listens, so there the first sessions cannot meet a half-imported module."""
     from playwright.async_api import async_playwright
 
     db = fresh_database(demo, "burst")
-    server = StreamlitServer(db, log=demo / "burst" / "server.log")
+    server = StreamlitServer(db, log=demo / "burst" / "server.log", preload=False)
 
     async def burst() -> list[str]:
         async with async_playwright() as p:
