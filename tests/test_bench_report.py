@@ -76,3 +76,19 @@ def test_report_table_has_the_first_visit_and_the_ratio() -> None:
     assert "| overview | 1,000 | 400 | 450 | 100 | 1,100 | 400 | 450 | 120 | 1.20 | 24x |" in text
     assert "| stack_page | 900 | 60 | 260 | 6 | 900 | 60 | 260 | 6 | 1.00 | 1x |" in text
     assert "| 10 | 1.00 | 0.80 | 300 | 2,500 | 3,300 | overview 1,800 | 1,800 |" in text
+
+
+def test_the_ratio_is_judged_on_paired_reruns_when_there_are_some() -> None:
+    scales = {1: _scale(1, 100.0, [1000.0]), 10: _scale(10, 160.0, [1000.0])}
+    good = bench.verdicts(scales, {"overview": bench.Paired(100.0, 120.0, 1.21)})
+    assert ("paired reruns: worst overview 1.21x (met); in the separate runs above worst "
+            "overview 1.60x") in "\n".join(good)
+    bad = bench.verdicts(scales, {"overview": bench.Paired(100.0, 170.0, 1.7)})
+    assert "worst overview 1.70x (NOT met)" in "\n".join(bad)
+
+
+def test_the_report_lists_the_pairs() -> None:
+    text = bench.report([_scale(1, 100.0, [1000.0]), _scale(10, 120.0, [1100.0])], runs=5,
+                        paired={"overview": bench.Paired(101.0, 131.0, 1.3)})
+    assert "### Warm x10 / x1, paired" in text
+    assert "| overview | 101 | 131 | 1.30 |" in text
