@@ -38,7 +38,9 @@ What is measured, and how (the app's bytecode is written first: see ``precompile
   "script finished" per page, and any exception box shown; also the very first visit after
   the server started (the browser loading the app's JavaScript, and the server running the
   app for the first time: the real-server version of "cold"), for ``serve.py`` and for a
-  plain ``streamlit run dashboard.py`` (which imports the app only then).
+  plain ``streamlit run dashboard.py`` (which imports the app only then); then a click on
+  each page's sidebar link, timed to that page's script finishing (moving between pages
+  without reloading the app, as people do).
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ def page_files() -> list[str]:
     return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', text)
 
 
+def page_titles() -> dict[str, str]:
+    """Page stem -> the title its sidebar link shows (and its heading), from dashboard.py."""
+    text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    return dict(re.findall(r'st\.Page\(\s*"pages/([a-z_]+)\.py",\s*title="([^"]+)"', text))
+
+
 def default_page() -> str | None:
     """The page served at the root URL (``default=True`` in dashboard.py)."""
     text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
@@ -118,6 +126,7 @@ class ScaleResult:
     browser_ms: dict[str, float] = field(default_factory=dict)
     browser_first_ms: float | None = None
     browser_first_plain_ms: float | None = None
+    browser_click_ms: dict[str, float] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
     db: Path | None = None
@@ -355,7 +364,27 @@ def _first_visit(server, browser) -> float:  # noqa: ANN001 - StreamlitServer, B
     return (time.perf_counter() - start) * 1000
 
 
-def browser_walk(db: Path) -> tuple[float, dict[str, float], list[str], float, float]:
+def _click_walk(page) -> dict[str, float]:  # noqa: ANN001 - playwright Page
+    """Milliseconds from clicking each page's link in the sidebar to that page's script
+    finishing (its heading shown, the app idle): moving between pages as people do, without
+    reloading the app. Starts from the last page the walk opened."""
+    from streamlit_server import wait_for_app
+
+    clicks: dict[str, float] = {}
+    for name, title in page_titles().items():
+        link = page.locator("[data-testid='stSidebarNavLink']").filter(has_text=title)
+        if not link.count():  # e.g. Import, for a role that may not import
+            continue
+        start = time.perf_counter()
+        link.first.click()
+        page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=900_000)
+        wait_for_app(page, timeout_ms=900_000)
+        clicks[name] = (time.perf_counter() - start) * 1000
+    return clicks
+
+
+def browser_walk(db: Path
+                 ) -> tuple[float, dict[str, float], list[str], float, float, dict[str, float]]:
     """Peak RSS (MB) of the ``serve.py`` server while Chromium opens every page; the
     milliseconds from navigation to the script finishing, per page; pages that showed an
     exception; and the milliseconds of the very first visit after the server started (the
@@ -385,9 +414,10 @@ def browser_walk(db: Path) -> tuple[float, dict[str, float], list[str], float, f
                 times[name] = (time.perf_counter() - start) * 1000
                 if page.locator("[data-testid='stException']").count():
                     problems.append(f"{name}: exception shown in the browser")
+            clicks = _click_walk(page)
             status = Path(f"/proc/{server.process.pid}/status").read_text()
             kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
-            return kb / 1024, times, problems, first_ms, plain_first_ms
+            return kb / 1024, times, problems, first_ms, plain_first_ms, clicks
         finally:
             server.stop()
 
@@ -411,7 +441,7 @@ def run_scale(scale: int, work: Path, runs: int, browser: bool, pages: list[str]
     result.metrics_s = time_metrics_cli(db, repeats=1 if one_process else 3)
     if browser:
         (result.rss_mb, result.browser_ms, problems, result.browser_first_ms,
-         result.browser_first_plain_ms) = browser_walk(db)
+         result.browser_first_plain_ms, result.browser_click_ms) = browser_walk(db)
         result.failures += [f"scale {scale}, {p}" for p in problems]
         print(f"  scale {scale}: server peak RSS {result.rss_mb:.0f} MB", flush=True)
     result.load = (load_before, os.getloadavg()[0])
@@ -477,8 +507,9 @@ def report(results: list[ScaleResult], runs: int, cold_runs: int = 1,
               "| scale | `metrics --json` s | serve.py warm-up s | server peak RSS MB | "
               "browser: first visit after start ms, serve.py | the same, plain `streamlit run` "
               "| browser: slowest page (ms, navigation to script finished) | "
-              "browser: median page ms |",
-              "|---:|---:|---:|---:|---:|---:|---|---:|"]
+              "browser: median page ms | sidebar click: slowest page ms | sidebar click: "
+              "median ms |",
+              "|---:|---:|---:|---:|---:|---:|---|---:|---|---:|"]
     for r in results:
         rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "-"
         if r.browser_ms:
@@ -491,8 +522,14 @@ def report(results: list[ScaleResult], runs: int, cold_runs: int = 1,
         warm_up = f"{statistics.median(warm_ups):.2f}" if warm_ups else "-"
         first = _ms(r.browser_first_ms) if r.browser_first_ms is not None else "-"
         plain = _ms(r.browser_first_plain_ms) if r.browser_first_plain_ms is not None else "-"
+        if r.browser_click_ms:
+            slow = max(r.browser_click_ms, key=r.browser_click_ms.__getitem__)
+            click_worst = f"{slow} {r.browser_click_ms[slow]:,.0f}"
+            click_median = f"{statistics.median(r.browser_click_ms.values()):,.0f}"
+        else:
+            click_worst = click_median = "-"
         lines.append(f"| {r.scale} | {r.metrics_s:.2f} | {warm_up} | {rss} | {first} | {plain} "
-                     f"| {worst} | {median} |")
+                     f"| {worst} | {median} | {click_worst} | {click_median} |")
     if paired:
         lines += ["", "### Warm x10 / x1, paired", "",
                   f"The same page rerun {runs} times on each database, alternating x1 and x10 "
