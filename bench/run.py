@@ -84,8 +84,7 @@ def precompile() -> None:
 
 def page_files() -> list[str]:
     """The page scripts declared in dashboard.py, in navigation order."""
-    text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
-    return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', text)
+    return [f"pages/{stem}.py" for stem in page_titles()]
 
 
 def page_titles() -> dict[str, str]:
@@ -455,6 +454,14 @@ def _ms(value: float) -> str:
     return "-" if value != value else f"{value:,.0f}"  # NaN: the page failed
 
 
+def _slowest_and_median(times: dict[str, float]) -> tuple[str, str]:
+    """Table cells for page -> milliseconds: "page ms" of the slowest, and the median."""
+    if not times:
+        return "-", "-"
+    slow = max(times, key=times.__getitem__)
+    return f"{slow} {times[slow]:,.0f}", f"{statistics.median(times.values()):,.0f}"
+
+
 def report(results: list[ScaleResult], runs: int, cold_runs: int = 1,
            paired: dict[str, Paired] | None = None) -> str:
     """The generated part of docs/performance.md: machine, import, pages, server, verdicts."""
@@ -512,22 +519,12 @@ def report(results: list[ScaleResult], runs: int, cold_runs: int = 1,
               "|---:|---:|---:|---:|---:|---:|---|---:|---|---:|"]
     for r in results:
         rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "-"
-        if r.browser_ms:
-            slow = max(r.browser_ms, key=r.browser_ms.__getitem__)
-            worst = f"{slow} {r.browser_ms[slow]:,.0f}"
-            median = f"{statistics.median(r.browser_ms.values()):,.0f}"
-        else:
-            worst = median = "-"
+        worst, median = _slowest_and_median(r.browser_ms)
         warm_ups = [x for t in r.pages.values() for x in t.warm_up_s]
         warm_up = f"{statistics.median(warm_ups):.2f}" if warm_ups else "-"
         first = _ms(r.browser_first_ms) if r.browser_first_ms is not None else "-"
         plain = _ms(r.browser_first_plain_ms) if r.browser_first_plain_ms is not None else "-"
-        if r.browser_click_ms:
-            slow = max(r.browser_click_ms, key=r.browser_click_ms.__getitem__)
-            click_worst = f"{slow} {r.browser_click_ms[slow]:,.0f}"
-            click_median = f"{statistics.median(r.browser_click_ms.values()):,.0f}"
-        else:
-            click_worst = click_median = "-"
+        click_worst, click_median = _slowest_and_median(r.browser_click_ms)
         lines.append(f"| {r.scale} | {r.metrics_s:.2f} | {warm_up} | {rss} | {first} | {plain} "
                      f"| {worst} | {median} | {click_worst} | {click_median} |")
     if paired:
