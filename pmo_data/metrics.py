@@ -88,6 +88,11 @@ class MetricValue:
     zeros and "Not reported" included) to a count. ``as_at`` is the evaluation date
     ``min(as_at, FY end)``. ``previous`` is the previous FY's value at the as-at date one year
     earlier (set by ``compute_all``; its own ``previous`` is None).
+
+    ``numerator`` and ``denominator`` are the two counts behind a rate (unit %): value =
+    100 x numerator / denominator (e.g. DNA places / places with an outcome). For a count
+    metric the numerator is the count and the denominator None; for other metrics (medians,
+    money, KPI actuals) both are None. Both are None whenever ``value`` is None.
     """
 
     code: str
@@ -103,6 +108,8 @@ class MetricValue:
     service_group: str | None = None
     breakdown: Mapping[str, int] | None = field(default=None, hash=False)
     previous: MetricValue | None = field(default=None, hash=False)
+    numerator: float | None = None
+    denominator: float | None = None
 
     @property
     def delta(self) -> Number | None:
@@ -134,6 +141,8 @@ class MetricValue:
             "freshness": self.freshness.isoformat() if self.freshness else None,
             "service_group": self.service_group,
             "previous": plain(self.previous),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
         }
         if self.code == "PORTFOLIO_RAG":
             out["total"] = self.value
@@ -609,80 +618,98 @@ _BRANCHES: dict[str, _Branch] = {
 }
 
 _Row = tuple[Any, ...]  # (key, a, b, c, e, d)
-Finish = Callable[[Mapping[str, list[_Row]], _Period],
-                  tuple[Number | None, dict[str, int] | None]]
 
 
-def _pct(part: float, whole: float) -> float | None:
-    return None if not whole else 100.0 * part / whole
+@dataclass(frozen=True)
+class _Result:
+    """What a finish returns: the value and, where they exist, its parts."""
+
+    value: Number | None
+    breakdown: dict[str, int] | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+_NONE = _Result(None)
+Finish = Callable[[Mapping[str, list[_Row]], _Period], _Result]
+
+
+def _count(n: Any) -> _Result:
+    return _Result(int(n), None, float(n), None)
+
+
+def _rate(part: float, whole: float) -> _Result:
+    """100 x part / whole with its parts; no value (and no parts) when whole is 0."""
+    if not whole:
+        return _NONE
+    return _Result(100.0 * part / whole, None, float(part), float(whole))
 
 
 def _one(rows: Mapping[str, list[_Row]], branch: str) -> _Row:
     return rows[branch][0]
 
 
-def _finish_trained(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_trained(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, n, trained, _, _, _ = _one(rows, "training")
-    return (None if p.empty or not n else int(trained)), None
+    return _NONE if p.empty or not n else _count(trained)
 
 
-def _finish_dna(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_dna(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, _, _, dna, outcome, _ = _one(rows, "training")
-    return (None if p.empty else _pct(dna, outcome)), None
+    return _NONE if p.empty else _rate(dna, outcome)
 
 
-def _finish_supported(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_supported(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, covered, projects, _, _, _ = _one(rows, "service_log")
-    return (None if p.empty or not covered else int(projects)), None
+    return _NONE if p.empty or not covered else _count(projects)
 
 
-def _finish_coaching(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_coaching(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, covered, _, coaching, _, _ = _one(rows, "service_log")
-    return (None if p.empty or not covered else int(coaching)), None
+    return _NONE if p.empty or not covered else _count(coaching)
 
 
-def _finish_active(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_active(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, n, active, _, _, _ = _one(rows, "register")
-    return (int(active) if n else None), None
+    return _count(active) if n else _NONE
 
 
-def _finish_compliance(rows: Mapping[str, list[_Row]], p: _Period
-                       ) -> tuple[Number | None, None]:
+def _finish_compliance(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     active = sum(r[1] for r in rows["reports"])
     recent = sum(r[2] for r in rows["reports"])
     reporting = sum(r[3] for r in rows["reports"])
-    return (_pct(recent, active) if reporting else None), None
+    return _rate(recent, active) if reporting else _NONE
 
 
-def _finish_rag(rows: Mapping[str, list[_Row]], p: _Period
-                ) -> tuple[Number | None, dict[str, int] | None]:
+def _finish_rag(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     if not _one(rows, "register")[1]:
-        return None, None
+        return _NONE
     counts = dict.fromkeys(RAG_ORDER, 0)
     for key, active, *_ in rows["reports"]:
         if active:
             counts[key] = counts.get(key, 0) + int(active)
-    return sum(counts.values()), counts
+    total = sum(counts.values())
+    return _Result(total, counts, float(total), None)
 
 
-def _finish_on_time(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_on_time(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, done, on_time, _, _, _ = _one(rows, "milestones")
-    return (None if p.empty else _pct(on_time, done)), None
+    return _NONE if p.empty else _rate(on_time, done)
 
 
-def _finish_slippage(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_slippage(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     median = _one(rows, "milestones")[3]
-    return (None if p.empty or median is None else float(median)), None
+    return _NONE if p.empty or median is None else _Result(float(median))
 
 
-def _finish_benefits(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_benefits(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     total = _one(rows, "benefits")[1]
-    return (None if total is None else float(total)), None
+    return _NONE if total is None else _Result(float(total))
 
 
-def _finish_risks(rows: Mapping[str, list[_Row]], p: _Period) -> tuple[Number | None, None]:
+def _finish_risks(rows: Mapping[str, list[_Row]], p: _Period) -> _Result:
     _, n, high, _, _, _ = _one(rows, "raid")
-    return (int(high) if n else None), None
+    return _count(high) if n else _NONE
 
 
 #: Built-in metric -> (branches it reads, finish).
@@ -702,16 +729,16 @@ _SPECS: dict[str, tuple[tuple[str, ...], Finish]] = {
 
 
 def _value(defn: MetricDefinition, p: _Period, targets: Mapping[str, float],
-           fresh: Mapping[str, date | None], value: Number | None,
-           breakdown: Mapping[str, int] | None = None) -> MetricValue:
+           fresh: Mapping[str, date | None], result: _Result) -> MetricValue:
     target = targets.get(defn.code)
     ytd = target * p.months / 12 if target is not None and defn.cumulative else None
     return MetricValue(
-        code=defn.code, name=defn.name, value=value, target=target, ytd_target=ytd,
+        code=defn.code, name=defn.name, value=result.value, target=target, ytd_target=ytd,
         unit=defn.unit, direction=defn.direction, as_at=p.at,
         freshness=fresh.get(defn.sources[0]), fy=p.fy,
         service_group=None if defn.sources[0] == "kpi_actuals" else p.service_group,
-        breakdown=None if breakdown is None else dict(breakdown))
+        breakdown=None if result.breakdown is None else dict(result.breakdown),
+        numerator=result.numerator, denominator=result.denominator)
 
 
 def _filtered(sql: str, by_group: bool) -> str:
@@ -763,14 +790,13 @@ def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition
         out: dict[str, MetricValue] = {}
         for d in defs:
             if d.code in _SPECS:
-                value, breakdown = _SPECS[d.code][1](rows, p)
-                out[d.code] = _value(d, p, targets, fresh, value, breakdown)
+                out[d.code] = _value(d, p, targets, fresh, _SPECS[d.code][1](rows, p))
                 continue
             found = kpi_rows.get(d.code)
             kpi: Number | None = None
             if found is not None and not p.empty:
                 kpi = float(found[2] if _is_percent(d.unit) else found[1])
-            out[d.code] = _value(d, p, targets, fresh, kpi)
+            out[d.code] = _value(d, p, targets, fresh, _Result(kpi))
         results.append(out)
     return results
 

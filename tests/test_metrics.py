@@ -596,3 +596,27 @@ def test_to_dict_portfolio_rag(db: Database) -> None:
     # Previous: 2024/25 at 31 March 2025 -> PA, PB active, no reports yet -> Not reported.
     assert rag["previous"]["Not reported"] == 2
     assert out["TRAINED_STAFF"].to_dict()["as_at"] == "2025-06-30"
+
+
+def test_rates_carry_their_numerator_and_denominator(db: Database) -> None:
+    # DNA rate 2025/26: 2 DNA of 6 places with an outcome (see test_training_dna_rate).
+    dna = m.compute(db, "TRAINING_DNA_RATE", "2025/26", date.fromisoformat(YEAR_END))
+    assert (dna.numerator, dna.denominator) == (2, 6)
+    assert dna.value == pytest.approx(100 * dna.numerator / dna.denominator)
+    # Compliance at 30 June 2025: 1 of 3 active projects reported in the 31 days.
+    comp = m.compute(db, "HIGHLIGHT_COMPLIANCE", "2025/26", date(2025, 6, 30))
+    assert (comp.numerator, comp.denominator) == (1, 3)
+    # Milestones on time 2025/26: 2 of 3; Medicine has none achieved: no value, no parts.
+    on_time = m.compute(db, "MILESTONES_ON_TIME", "2025/26", date.fromisoformat(YEAR_END))
+    assert (on_time.numerator, on_time.denominator) == (2, 3)
+    none = m.compute(db, "MILESTONES_ON_TIME", "2025/26", date.fromisoformat(YEAR_END),
+                     "Medicine")
+    assert (none.value, none.numerator, none.denominator) == (None, None, None)
+
+
+def test_counts_carry_their_count_as_numerator(db: Database) -> None:
+    trained = m.compute(db, "TRAINED_STAFF", "2025/26", date.fromisoformat(YEAR_END))
+    assert (trained.numerator, trained.denominator) == (3, None)
+    slip = m.compute(db, "MILESTONE_SLIPPAGE_DAYS", "2025/26", date.fromisoformat(YEAR_END))
+    assert slip.value is not None and (slip.numerator, slip.denominator) == (None, None)
+    assert m.compute_all(db, "2025/26")["TRAINING_DNA_RATE"].to_dict()["denominator"] == 6
