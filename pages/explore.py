@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from pmo_data import explore, export
+from pmo_data import explore, export, sqlbox
 from pmo_data.charts.explore import pivot_chart
 
 ui.page_header("Explore", "Ask your own questions: filter, pivot and download, no SQL needed.")
@@ -96,7 +96,7 @@ def pivot_tab() -> None:
 
 
 def sql_tab() -> None:
-    limits = explore.sql_settings()
+    limits = sqlbox.sql_settings()
     st.caption(f"One read-only SELECT (or WITH ... SELECT). At most {limits.max_rows:,} rows; "
                f"stopped after {limits.timeout_s:g} seconds. Files, the network and settings "
                "are out of reach.")
@@ -108,9 +108,7 @@ def sql_tab() -> None:
                        value="SELECT stage, count(*) AS projects\nFROM projects\n"
                              "GROUP BY stage\nORDER BY projects DESC")
     if st.button("Run query", key="ex_run", type="primary"):
-        st.session_state["ex_result"] = explore.run_sql(
-            ui.require_db().path, sql, timeout_s=limits.timeout_s, max_rows=limits.max_rows,
-            memory_limit=limits.memory_limit, threads=limits.threads)
+        st.session_state["ex_result"] = explore.run_sql(ui.require_db().path, sql, limits)
     result = st.session_state.get("ex_result")
     if result is None:
         return

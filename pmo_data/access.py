@@ -5,7 +5,8 @@ configured in ``.streamlit/secrets.toml``; this module only decides the role of 
 e-mail address, so it can be tested without a browser or an identity provider.
 
 Roles are ordered: viewer < importer < admin. Viewers see dashboards; importers also see
-Import and Rollback; admins everything. The SQL box needs ``sql_role`` (default viewer).
+Import and Rollback; admins everything. The SQL box needs ``sql_role``; when the file
+does not set it, only admins get the box (the least permissive role is the default).
 Settings file (TOML, default ``config/access.toml``, or the path in ``PMO_ACCESS_FILE``)::
 
     [access]
@@ -39,7 +40,7 @@ class AccessConfig:
 
     roles: dict[str, str] = field(default_factory=dict)
     default_role: str | None = None
-    sql_role: str = "viewer"
+    sql_role: str = "admin"  # least permissive unless the file says otherwise
 
 
 def _check_role(value: object, where: str, *, allow_none: bool = False) -> str | None:
@@ -66,8 +67,8 @@ def parse_config(text: str, source: str = "access.toml") -> AccessConfig:
         roles={k: v for k, v in roles.items() if v is not None},
         default_role=_check_role(section.get("default_role", "none"),
                                  f"{source}: access.default_role", allow_none=True),
-        sql_role=_check_role(section.get("sql_role", "viewer"), f"{source}: access.sql_role")
-        or "viewer",
+        sql_role=_check_role(section.get("sql_role", "admin"), f"{source}: access.sql_role")
+        or "admin",
     )
 
 

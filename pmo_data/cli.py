@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pmo_data.db import db_path_from_env
+from pmo_data.sealed import UnsealedVersion
 
 
 def _iso_date(text: str) -> date:
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
+    except UnsealedVersion as exc:  # a published version changed after publishing
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # last resort: one line, never a traceback
         print(f"{args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from pmo_data.schema import SOURCES, SOURCES_LIST, Source
+from pmo_data.sealed import check_sealed
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path("data/pmo.duckdb")
@@ -119,12 +120,14 @@ class Database:
     """A read-only handle on one database file (one version).
 
     Each query runs on a fresh cursor, so one handle can serve many threads. Parameters
-    are always bound, never formatted into SQL.
+    are always bound, never formatted into SQL. A file with a write-ahead log beside it is
+    refused (``UnsealedVersion``, see ``pmo_data.sealed``): DuckDB would replay the log.
     """
 
     def __init__(self, path: Path | str, *, version: int = 0) -> None:
         self.path = Path(path)
         self.version = version
+        check_sealed(self.path)
         self._con = duckdb.connect(str(self.path), read_only=True)
 
     def df(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:

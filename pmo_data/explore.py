@@ -11,33 +11,26 @@ developer. Two ways in, both here so the page stays a render script:
   parameter. Aggregation happens in DuckDB, including the wide pivot (one ``FILTER`` clause per
   column value, bound as a parameter, aliased positionally), so no data value is ever formatted
   into SQL.
-* **SQL box** (`run_sql`): a single SELECT/WITH statement run on a separate, locked-down
-  connection: an in-memory DuckDB that attaches the database version READ_ONLY, then turns off
-  external access (files, network, COPY, ATTACH, INSTALL), extension autoloading and
-  configuration changes, under a memory limit and a thread cap. DuckDB has no query timeout, so
-  a timer thread interrupts the cursor. Only one SELECT statement is accepted, checked with
-  DuckDB's own parser (``extract_statements``), because the locked connection would still run
-  ``CREATE TEMP TABLE`` or ``LOAD icu``. Results are capped in rows; every failure becomes one
-  plain sentence. DuckDB's own advice is to treat SQL like code: this is defence in depth for
-  trusted staff, not a boundary for anonymous users (``sql_box_allowed`` is the hook for roles).
+* **SQL box** (`run_sql`): one SELECT, checked against an allow-list of its own parse tree and
+  run in a child process on an in-memory copy of the data, under hard limits (see
+  ``pmo_data.sqlguard`` and ``pmo_data.sqlbox``). This module adds the prepared views and
+  the schema listing; ``sql_box_allowed`` is the switch for the whole box.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import threading
-import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 
+from pmo_data import sqlbox
 from pmo_data.db import LINEAGE_COLUMNS, Database
 from pmo_data.schema import SOURCES, SOURCES_LIST, VOCABULARIES, Kind
+from pmo_data.sqlbox import SqlResult, SqlSettings
 
 # --- datasets: source tables and prepared views ------------------------------------------
 
@@ -569,47 +562,12 @@ def pivot_long(result: PivotResult) -> pd.DataFrame:
 # --- the SQL box --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SqlSettings:
-    """Limits of the SQL box, from the environment (defaults in brackets).
-
-    ``PMO_SQL_TIMEOUT_S`` (10) seconds before a query is interrupted; ``PMO_SQL_MAX_ROWS``
-    (10000) rows returned at most; ``PMO_SQL_MEMORY`` (512MB) DuckDB memory limit;
-    ``PMO_SQL_THREADS`` (2) worker threads.
-    """
-
-    timeout_s: float = 10.0
-    max_rows: int = 10_000
-    memory_limit: str = "512MB"
-    threads: int = 2
-
-
-def sql_settings() -> SqlSettings:
-    """The SQL box limits from the environment, falling back to the defaults on bad values."""
-    default = SqlSettings()
-
-    def number(name: str, fallback: float) -> float:
-        try:
-            value = float(os.environ.get(name, ""))
-        except ValueError:
-            return fallback
-        return value if value > 0 else fallback
-
-    memory = os.environ.get("PMO_SQL_MEMORY", "").strip()
-    return SqlSettings(
-        timeout_s=number("PMO_SQL_TIMEOUT_S", default.timeout_s),
-        max_rows=int(number("PMO_SQL_MAX_ROWS", default.max_rows)),
-        memory_limit=memory if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory, re.I)
-        else default.memory_limit,
-        threads=int(number("PMO_SQL_THREADS", default.threads)),
-    )
-
-
 def sql_box_allowed(user_roles: Collection[str] | None = None) -> bool:
-    """Whether the SQL box is offered: the hook for roles (issue 7 passes the user's roles).
+    """Whether the SQL box is offered at all (the page also checks the user's role).
 
     ``PMO_SQL_BOX=off`` hides it for everyone. When ``PMO_SQL_ROLE`` names a role, only users
-    holding that role see it (with no roles known, nobody does). Otherwise everyone does.
+    holding that role see it (with no roles known, nobody does). Otherwise everyone whose
+    role allows it (``access.sql_role``) does.
     """
     if os.environ.get("PMO_SQL_BOX", "").strip().lower() in ("off", "0", "false", "no"):
         return False
@@ -619,165 +577,15 @@ def sql_box_allowed(user_roles: Collection[str] | None = None) -> bool:
     return role in set(user_roles or ())
 
 
-@dataclass(frozen=True)
-class SqlResult:
-    """The outcome of one SQL box query.
-
-    Exactly one of ``frame`` (at most ``max_rows`` rows) and ``error`` (one plain sentence) is
-    set. ``truncated``: the query returned more rows than ``max_rows``. ``elapsed_s``: wall
-    time including the sandbox set-up.
-    """
-
-    frame: pd.DataFrame | None
-    error: str | None
-    truncated: bool
-    elapsed_s: float
-
-    @property
-    def ok(self) -> bool:
-        """True when the query ran."""
-        return self.error is None
-
-
-#: Extra names the SQL box can query besides the tables: the prepared views (temp views).
+#: Extra names the SQL box can query besides the tables: the prepared views.
 SQL_VIEWS: tuple[Dataset, ...] = PREPARED_VIEWS
 
 
-def _sandbox(db_path: Path | str, memory_limit: str, threads: int
-             ) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
-    """A locked-down connection (and its cursor) that can only read the database version.
-
-    Opened in memory, the file attached READ_ONLY before external access is switched off
-    (a file ATTACH is impossible afterwards), then the configuration is locked.
-    """
-    con = duckdb.connect(":memory:", config={
-        "autoload_known_extensions": False,
-        "autoinstall_known_extensions": False,
-        "allow_community_extensions": False,
-        "memory_limit": memory_limit,
-        "threads": threads,
-        "temp_directory": "",
-    })
-    try:
-        con.execute("ATTACH ? AS pmo (READ_ONLY)", [str(db_path)])
-        con.execute("SET python_enable_replacements = false")
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        cur = con.cursor()
-        cur.execute("USE pmo")
-        for view in SQL_VIEWS:
-            cur.execute(f"CREATE TEMP VIEW {view.name} AS {view.sql}")
-    except Exception:
-        con.close()
-        raise
-    return con, cur
-
-
-def check_single_select(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str | None, str]:
-    """(error sentence or None, the one statement's text) using DuckDB's own parser.
-
-    Accepts exactly one statement of type SELECT (which includes WITH ... SELECT, VALUES,
-    SUMMARIZE and DESCRIBE); refuses everything else by its statement type.
-    """
-    if not sql.strip():
-        return "Type a SELECT query first.", ""
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        return _sentence(exc), ""
-    if not statements:
-        return "Type a SELECT query first.", ""
-    if len(statements) > 1:
-        return (f"Only one statement can run at a time; this text has {len(statements)} "
-                "(remove the extra semicolon-separated statements)."), ""
-    statement = statements[0]
-    if statement.type != duckdb.StatementType.SELECT:
-        kind = statement.type.name.replace("_STATEMENT", "").replace("_", " ")
-        article = "an" if kind[:1] in "AEIOU" else "a"
-        return (f"Only a SELECT query can run here (this is {article} {kind} statement): the "
-                "SQL box reads data and cannot change it."), ""
-    return None, statement.query.strip().rstrip(";").strip()
-
-
-def _first_line(message: str) -> str:
-    line = message.strip().splitlines()[0] if message.strip() else ""
-    line = re.sub(r"^[A-Za-z ]*(Error|Exception):\s*", "", line).strip()
-    return line.rstrip(".!") or "unknown problem"
-
-
-def _sentence(exc: BaseException, timeout_s: float | None = None,
-              memory_limit: str | None = None) -> str:
-    """One plain sentence for a DuckDB error."""
-    detail = _first_line(str(exc))
-    if isinstance(exc, duckdb.InterruptException):
-        unit = "second" if timeout_s == 1 else "seconds"
-        return (f"The query was stopped after {timeout_s:g} {unit}; filter or aggregate more, "
-                "or add a LIMIT, and try again.")
-    if isinstance(exc, duckdb.PermissionException):
-        return ("The SQL box cannot read or write files, reach the network or change settings "
-                f"({detail}).")
-    if isinstance(exc, duckdb.OutOfMemoryException):
-        return (f"The query needed more than the {memory_limit} of memory it may use; filter or "
-                "aggregate more and try again.")
-    if isinstance(exc, duckdb.ParserException):
-        return f"The SQL could not be read: {detail}."
-    if isinstance(exc, duckdb.CatalogException):
-        return f"A table or function in the query does not exist: {detail}."
-    if isinstance(exc, duckdb.BinderException):
-        return f"A column or expression in the query is not valid: {detail}."
-    if isinstance(exc, duckdb.ConversionException):
-        return f"A value could not be converted: {detail}."
-    if isinstance(exc, duckdb.InvalidInputException) and "configuration" in detail:
-        return "The SQL box cannot change settings."
-    return f"The query failed: {detail}."
-
-
-def run_sql(
-    db_path: Path | str,
-    sql: str,
-    *,
-    timeout_s: float = 10,
-    max_rows: int = 10_000,
-    memory_limit: str = "512MB",
-    threads: int = 2,
-) -> SqlResult:
-    """Run one read-only SELECT in the sandbox and return at most ``max_rows`` rows.
-
-    A new locked-down connection per call (see the module docstring): the database version
-    at ``db_path`` is attached READ_ONLY; tables are named as in the data dictionary and the
-    prepared views are available by name. A timer interrupts the query after ``timeout_s``
-    seconds. Never raises for a bad query: the error is one plain sentence in the result.
-    """
-    started = time.perf_counter()
-
-    def done(frame: pd.DataFrame | None, error: str | None, truncated: bool = False
-             ) -> SqlResult:
-        return SqlResult(frame, error, truncated, round(time.perf_counter() - started, 3))
-
-    try:
-        con, cur = _sandbox(db_path, memory_limit, threads)
-    except duckdb.Error as exc:
-        return done(None, f"The database could not be opened: {_first_line(str(exc))}.")
-    timer = threading.Timer(timeout_s, cur.interrupt)
-    try:
-        error, statement = check_single_select(cur, sql)
-        if error:
-            return done(None, error)
-        timer.start()
-        try:
-            frame = cur.sql(statement).limit(max_rows + 1).df()
-        finally:
-            timer.cancel()
-        truncated = len(frame) > max_rows
-        return done(frame.head(max_rows), None, truncated)
-    except duckdb.Error as exc:
-        return done(None, _sentence(exc, timeout_s, memory_limit))
-    except Exception as exc:  # anything else is still one sentence, never a traceback
-        return done(None, f"The query failed: {_first_line(str(exc)) or type(exc).__name__}.")
-    finally:
-        timer.cancel()
-        cur.close()
-        con.close()
+def run_sql(db_path: Path | str, sql: str, settings: SqlSettings | None = None) -> SqlResult:
+    """Run one read-only SELECT in the SQL box's sandbox (``pmo_data.sqlbox``), with the
+    prepared views available by name. Never raises for a bad query."""
+    return sqlbox.run_sql(db_path, sql, views=tuple((v.name, v.sql) for v in SQL_VIEWS),
+                          settings=settings)
 
 
 def sql_schema(db: Database) -> pd.DataFrame:

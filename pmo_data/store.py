@@ -5,7 +5,9 @@ file read-only blocks a writer. So every write (an import, a rollback, a saved s
 copies the current version to a new file, changes the copy in one transaction,
 checkpoints and closes it, then switches a small pointer file atomically
 (write temp + ``os.replace``). Readers open the version the pointer names, read-only;
-a version file is never changed after it is published. A failed or killed write leaves
+a version file is never changed after it is published (it is made read-only, and it never
+has a write-ahead log beside it: readers refuse one that does, see ``pmo_data.sealed``).
+A failed or killed write leaves
 only a temporary file behind, which the next write removes: the pointer still names the
 previous version, so the database is exactly as it was.
 
@@ -31,6 +33,7 @@ from typing import TypeVar
 import duckdb
 
 from pmo_data.db import create_schema
+from pmo_data.sealed import wal_path
 
 T = TypeVar("T")
 KEEP_VERSIONS = 5
@@ -124,9 +127,13 @@ class Store:
             number = max([v.number for v in self.versions()] + [0]) + 1
             final = self.dir / f"v{number:06d}.duckdb"
             temp = self.dir / f".v{number:06d}.{os.getpid()}.tmp"
-            if current is not None:
-                shutil.copyfile(current.path, temp)
-            con = duckdb.connect(str(temp))
+            try:  # a full disk mid-copy must not leave a partial file behind
+                if current is not None:  # the file alone: a stray log beside it is not copied
+                    shutil.copyfile(current.path, temp)
+                con = duckdb.connect(str(temp))
+            except BaseException:
+                self._discard(temp)
+                raise
             try:
                 create_schema(con)
                 con.execute("BEGIN TRANSACTION")
@@ -142,9 +149,14 @@ class Store:
                 con.execute("CHECKPOINT")
             except BaseException:
                 con.close()
-                temp.unlink(missing_ok=True)
+                self._discard(temp)
                 raise
             con.close()
+            if wal_path(temp).exists():  # a version is published whole or not at all
+                self._discard(temp)
+                raise StoreError("the new version could not be written completely (its log "
+                                 "was not checkpointed); nothing was changed")
+            os.chmod(temp, 0o444)  # published versions are never written again
             os.replace(temp, final)
             self._point_to(final)
             self._prune()
@@ -185,8 +197,13 @@ class Store:
             else:
                 link.unlink()
 
+    @staticmethod
+    def _discard(temp: Path) -> None:
+        temp.unlink(missing_ok=True)
+        wal_path(temp).unlink(missing_ok=True)
+
     def _remove_temporaries(self) -> None:
-        for pattern in (".v*.tmp", ".CURRENT.*.tmp"):
+        for pattern in (".v*.tmp", ".v*.tmp.wal", ".CURRENT.*.tmp"):
             for path in self.dir.glob(pattern):
                 path.unlink(missing_ok=True)
 
@@ -198,3 +215,4 @@ class Store:
                 continue
             with contextlib.suppress(OSError):  # a reader may still have it open (Windows)
                 old.path.unlink()
+                wal_path(old.path).unlink(missing_ok=True)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pmo_data.access import AccessConfigError, allows, load_config, parse_config, role_for
+from pmo_data.access import (
+    AccessConfig,
+    AccessConfigError,
+    allows,
+    load_config,
+    parse_config,
+    role_for,
+)
 
 CONFIG = parse_config(
     """
@@ -40,7 +47,10 @@ def test_role_for(email: str | None, role: str | None) -> None:
 def test_default_role_applies_to_unmatched() -> None:
     config = parse_config('[access]\ndefault_role = "viewer"\n')
     assert role_for("x@anywhere.org", config) == "viewer"
-    assert config.sql_role == "viewer"
+    # sql_role left out: the SQL box goes to the least permissive choice, admins only
+    assert config.sql_role == "admin"
+    assert not allows("viewer", config.sql_role) and not allows("importer", config.sql_role)
+    assert AccessConfig().sql_role == "admin"
 
 
 def test_role_order() -> None:

@@ -23,6 +23,7 @@ from pmo_data.charts.palette import RAG_COLOURS
 from pmo_data.db import Database, build_database
 from pmo_data.explore import Filter
 from pmo_data.schema import SOURCES
+from pmo_data.sqlbox import SqlSettings
 
 PROJECTS = [
     {"project_id": "P1", "project_name": "Alpha", "service_group": "Medicine", "stage": "Delivery",
@@ -378,7 +379,8 @@ def test_python_variables_are_out_of_reach(sealed: Path) -> None:
 def test_a_runaway_query_is_stopped(sealed: Path) -> None:
     # a cross join of 10^12 x 1,000 rows: small inputs (no memory pressure), endless work
     result = explore.run_sql(
-        sealed, "SELECT count(*) FROM range(1000000000000) a, range(1000) b", timeout_s=0.5)
+        sealed, "SELECT count(*) FROM range(1000000000000) a, range(1000) b",
+        SqlSettings(timeout_s=0.5))
     assert not result.ok
     assert result.error.startswith("The query was stopped after 0.5 seconds"), result.error
     assert result.elapsed_s < 5
@@ -387,24 +389,38 @@ def test_a_runaway_query_is_stopped(sealed: Path) -> None:
 def test_a_memory_hungry_query_is_stopped(sealed: Path) -> None:
     # a 300-million-number string needs far more than the 64MB allowed here
     result = explore.run_sql(sealed, "SELECT max(x) FROM (SELECT string_agg(r::VARCHAR) AS x "
-                                     "FROM range(300000000) t(r))", memory_limit="64MB")
+                                     "FROM range(300000000) t(r))",
+                             SqlSettings(memory_limit="64MB"))
     assert not result.ok
     assert result.error.startswith("The query needed more than the 64MB of memory")
 
 
 def test_results_are_capped(sealed: Path) -> None:
-    result = explore.run_sql(sealed, "SELECT * FROM range(25)", max_rows=10)
+    result = explore.run_sql(sealed, "SELECT * FROM range(25)", SqlSettings(max_rows=10))
     assert result.ok and result.truncated and len(result.frame) == 10
     assert list(result.frame.iloc[:, 0]) == list(range(10))
-    exact = explore.run_sql(sealed, "SELECT * FROM range(10)", max_rows=10)
+    exact = explore.run_sql(sealed, "SELECT * FROM range(10)", SqlSettings(max_rows=10))
     assert exact.ok and not exact.truncated and len(exact.frame) == 10
 
 
 def test_settings_cannot_be_changed_inside_a_select(sealed: Path) -> None:
-    result = explore.run_sql(sealed, "SELECT current_setting('enable_external_access') AS e, "
-                                     "current_setting('lock_configuration') AS l")
-    assert result.ok
-    assert (bool(result.frame.loc[0, "e"]), bool(result.frame.loc[0, "l"])) == (False, True)
+    # settings cannot even be read from the box (current_setting is not on the allow-list) ...
+    result = explore.run_sql(sealed, "SELECT current_setting('enable_external_access') AS e")
+    assert not result.ok and "current_setting is not available" in result.error
+    # ... and the sandbox the query would run in has external access off and is locked.
+    from pmo_data import sqlbox
+
+    con = sqlbox.sandbox_connection(str(sealed), "64MB", 1)
+    try:
+        assert con.execute("SELECT current_setting('enable_external_access'), "
+                           "current_setting('lock_configuration')").fetchone() == (False, True)
+        with pytest.raises(duckdb.InvalidInputException, match="configuration has been locked"):
+            con.execute("SET enable_external_access = true")
+        # no database file is attached: only the in-memory copy
+        attached = {r[0] for r in con.execute("SELECT path FROM duckdb_databases()").fetchall()}
+        assert attached == {None}
+    finally:
+        con.close()
 
 
 def test_a_missing_database_is_one_sentence(tmp_path: Path) -> None:
@@ -415,14 +431,18 @@ def test_a_missing_database_is_one_sentence(tmp_path: Path) -> None:
 
 
 def test_sql_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert explore.sql_settings() == explore.SqlSettings()
+    from pmo_data.sqlbox import sql_settings
+
+    assert sql_settings() == SqlSettings()
     monkeypatch.setenv("PMO_SQL_TIMEOUT_S", "3.5")
     monkeypatch.setenv("PMO_SQL_MAX_ROWS", "500")
     monkeypatch.setenv("PMO_SQL_MEMORY", "256MB")
     monkeypatch.setenv("PMO_SQL_THREADS", "nonsense")
-    assert explore.sql_settings() == explore.SqlSettings(3.5, 500, "256MB", 2)
+    monkeypatch.setenv("PMO_SQL_ADDRESS_SPACE_MB", "100")  # below what DuckDB needs: raised
+    monkeypatch.setenv("PMO_SQL_MAX_RESULT_MB", "5")
+    assert sql_settings() == SqlSettings(3.5, 500, "256MB", 2, 1536, 5)
     monkeypatch.setenv("PMO_SQL_MEMORY", "1GB; SET x=1")
-    assert explore.sql_settings().memory_limit == "512MB"
+    assert sql_settings().memory_limit == "512MB"
 
 
 def test_sql_box_role_hook(monkeypatch: pytest.MonkeyPatch) -> None:

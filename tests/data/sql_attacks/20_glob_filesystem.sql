@@ -1,0 +1,3 @@
+-- variant: glob lists server files
+-- expect: glob is not available
+SELECT * FROM glob('{dir}/*')

@@ -1,0 +1,3 @@
+-- variant: information_schema lists the catalog
+-- expect: Only the dashboard's own tables
+SELECT * FROM information_schema.tables

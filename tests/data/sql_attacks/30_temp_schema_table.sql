@@ -1,0 +1,3 @@
+-- variant: the temp catalog
+-- expect: Only the dashboard's own tables
+SELECT * FROM temp.main.anything

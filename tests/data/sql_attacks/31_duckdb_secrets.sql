@@ -1,0 +1,3 @@
+-- variant: secrets listing
+-- expect: duckdb_secrets is not available
+SELECT * FROM duckdb_secrets()

@@ -1,0 +1,3 @@
+-- variant: sleeping holds a worker
+-- expect: sleep_ms is not available
+SELECT sleep_ms(100000)

@@ -1,0 +1,3 @@
+-- variant: write_log writes to the log
+-- expect: write_log is not available
+SELECT write_log('x')

@@ -1,0 +1,3 @@
+-- variant: prepared-statement parameters
+-- expect: Parameters
+SELECT * FROM projects WHERE project_id = $1

@@ -1,0 +1,3 @@
+-- variant: a plain COPY statement
+-- expect: COPY statement
+COPY projects TO '{dir}/leak.csv'

@@ -1,0 +1,3 @@
+-- variant: COPY FROM DATABASE
+-- expect: Only a SELECT query
+COPY FROM DATABASE memory TO memory

@@ -1,0 +1,3 @@
+-- variant: ATTACH the version read-write
+-- expect: ATTACH statement
+ATTACH '{version}' AS rw

@@ -1,0 +1,3 @@
+-- variant: SET VARIABLE
+-- expect: SET statement|Only a SELECT
+SET VARIABLE x = 1

@@ -1,0 +1,3 @@
+-- variant: CALL a pragma
+-- expect: Only a SELECT
+CALL pragma_version()

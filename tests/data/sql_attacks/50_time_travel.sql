@@ -1,0 +1,3 @@
+-- variant: AT clause
+-- expect: Time travel|could not be read|not valid
+SELECT * FROM projects AT (VERSION => 1)
