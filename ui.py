@@ -22,6 +22,7 @@ import streamlit as st
 from pmo_data import access
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
+from pmo_data.sealed import UnsealedVersion, check_sealed
 from pmo_data.store import Store
 
 if TYPE_CHECKING:  # the import machinery (pydantic, readers) loads only when uploads come
@@ -130,6 +131,11 @@ def require_db() -> DbRef:
         st.info("No data has been imported yet. Open **Import** to load your exports, or run "
                 "`python -m pmo_data import data/sample`.")
         st.stop()
+    try:
+        check_sealed(Path(ref.path))  # a published version changed afterwards is not served
+    except UnsealedVersion as exc:
+        st.error(str(exc))
+        st.stop()
     return ref
 
 
@@ -141,10 +147,11 @@ def clear_caches() -> None:
 
 @st.cache_data(max_entries=8, show_spinner="Validating")
 def validate_uploads(files: tuple[tuple[str, bytes], ...]) -> ingest.ImportReport:
-    """Validate uploaded (name, bytes) pairs once per distinct upload (nothing written)."""
+    """Validate uploaded (name, bytes) pairs once per distinct upload (nothing written), in
+    a child process with hard memory and time limits (``ingest.import_isolated``)."""
     from pmo_data import ingest
 
-    return ingest.import_files(list(files), db_path(), dry_run=True)
+    return ingest.import_isolated(list(files), db_path(), dry_run=True)
 
 
 # --- shared filters ---------------------------------------------------------------------

@@ -30,13 +30,18 @@ if uploads:
         st.dataframe(preview.problem_rows(), hide_index=True)
     else:
         st.success("Every row is valid.")
+    force = False
+    if preview.held:
+        for sentence in preview.held:
+            st.warning(sentence)
+        force = st.checkbox("Load anyway: replace what the dashboard holds with these rows",
+                            key="force")
     if st.button("Load", type="primary", disabled=preview.exit_code == 2):
-        from pmo_data import ingest  # pydantic and the readers: only when loading
+        from pmo_data import ingest  # only when loading
 
-        bar = st.progress(0.0, text="Loading")
-        report = ingest.import_files(files, ui.db_path(), strict=strict,
-                                     user=ui.user_email(),
-                                     progress=lambda f, text: bar.progress(f, text=text))
+        with st.spinner("Loading (in a separate process)"):
+            report = ingest.import_isolated(files, ui.db_path(), strict=strict, force=force,
+                                            user=ui.user_email())
         ui.clear_caches()
         for line in report.summary_lines():
             (st.success if report.version else st.error)(line)

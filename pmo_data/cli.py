@@ -37,7 +37,8 @@ def _cmd_import(args: argparse.Namespace, *, dry_run: bool) -> int:
     from pmo_data.ingest import import_paths
 
     report = import_paths(args.paths, db_path_from_env(getattr(args, "db", None)),
-                          strict=getattr(args, "strict", False), dry_run=dry_run)
+                          strict=getattr(args, "strict", False), dry_run=dry_run,
+                          force=getattr(args, "force", False))
     for problem in report.problems:
         print(problem.line(), file=sys.stderr)
     for line in report.summary_lines():
@@ -86,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+")
     imp.add_argument("--db", default=None)
     imp.add_argument("--strict", action="store_true", help="load nothing if any row fails")
+    imp.add_argument("--force", action="store_true",
+                     help="load even when most of a source's rows were rejected and the load "
+                          "would replace what the database holds with far fewer rows")
     imp.set_defaults(func=lambda a: _cmd_import(a, dry_run=False))
 
     val = sub.add_parser("validate", help="report as import would, write nothing")

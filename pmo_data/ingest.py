@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
+import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ import duckdb
 from pydantic import ValidationError
 
 from pmo_data.db import insert_rows
-from pmo_data.limits import max_file_bytes, max_upload_mb
+from pmo_data.limits import MAX_CELL_CHARS, max_file_bytes, max_upload_mb
 from pmo_data.parse import is_blank
 from pmo_data.readers import RawSheet, ReadError, expand_paths, read_bytes
 from pmo_data.recognise import Recognised, Unrecognised, recognise
@@ -97,6 +100,9 @@ class ImportReport:
     version: int | None = None
     dry_run: bool = False
     strict: bool = False
+    #: Sources whose load would replace what the database holds with far fewer rows, each as
+    #: one sentence (see ``shrinking_sources``). Without ``force`` nothing is loaded.
+    held: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -136,11 +142,16 @@ class ImportReport:
         counts = self.valid if self.dry_run else self.loaded
         total = sum(counts.values())
         if self.dry_run:
+            lines.extend(self.held)
             lines.append(f"validated: {total} rows {verb}, {len(self.problems)} problems "
                          "(nothing written)")
         elif self.version is None:
             why = " (--strict: nothing loaded because of the problems)" if (
                 self.strict and self.problems) else ""
+            if self.held:
+                why = (" (most rows were rejected: fix the file, or load it anyway with "
+                       "--force or the Import page's 'Load anyway')")
+            lines.extend(self.held)
             lines.append(f"nothing loaded; the database is unchanged{why}")
         else:
             lines.append(f"loaded {total} rows into version {self.version}; "
@@ -157,6 +168,16 @@ class _Batch:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     rejected: list[tuple[str, Problem]] = field(default_factory=list)  # (source, problem)
     headers: dict[tuple[str, str, str], str] = field(default_factory=dict)  # file, sheet, col
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_file_name(name: str) -> str:
+    """A file or sheet name safe on one report line: control characters (line breaks, tabs,
+    NUL) become spaces, runs of spaces one, and the ends are trimmed; "unnamed" if empty."""
+    text = " ".join(_CONTROL.sub(" ", str(name)).split())
+    return text or "unnamed"
 
 
 def show_value(value: Any) -> str:
@@ -197,6 +218,17 @@ def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
     for name, (_, header) in rec.columns.items():
         batch.headers[(sheet.file, sheet.sheet, name)] = header
     for rownum, cells in data:
+        long_cells = [(index, header) for index, header in rec.columns.values()
+                      if (rownum - 1, index) in sheet.too_long]
+        if long_cells:
+            for index, header in long_cells:
+                length = sheet.too_long[(rownum - 1, index)]
+                problem = Problem(sheet.file, sheet.sheet, rownum, header,
+                                  f"the cell holds {length:,} characters; a cell may hold at "
+                                  f"most {MAX_CELL_CHARS:,} (Excel's own limit)", "too long")
+                batch.problems.append(problem)
+                batch.rejected.append((source.name, problem))
+            continue
         raw: dict[str, Any] = {}
         for name, (index, _) in rec.columns.items():
             error_value = sheet.errors.get((rownum - 1, index))
@@ -269,7 +301,8 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
     for name, size in refused:
         batch.problems.append(_too_large(name, size))
         batch.sheets.append(SheetResult(name, "-", None, "", 0, 0, (), "over the size limit"))
-    for number, (name, data) in enumerate(files):
+    for number, (given, data) in enumerate(files):
+        name = clean_file_name(given)
         if progress:
             progress(number / max(len(files), 1), f"Reading {name}")
         if len(data) > limit:
@@ -284,6 +317,16 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
             batch.problems.append(Problem(name, exc.sheet, exc.row, None, str(exc)))
             batch.sheets.append(SheetResult(name, exc.sheet or "-", None, sha, 0, 0, (),
                                             str(exc)))
+            continue
+        except MemoryError:
+            message = "the file needs more memory to read than an import may use; split it"
+            batch.problems.append(Problem(name, None, None, None, message))
+            batch.sheets.append(SheetResult(name, "-", None, sha, 0, 0, (), message))
+            continue
+        except Exception as exc:  # a reader's surprise refuses this file only, by name
+            message = f"the file could not be read ({type(exc).__name__})"
+            batch.problems.append(Problem(name, None, None, None, message))
+            batch.sheets.append(SheetResult(name, "-", None, sha, 0, 0, (), message))
             continue
         for sheet in sheets:
             found = recognise(sheet)
@@ -351,28 +394,79 @@ def _delete_keys(con: duckdb.DuckDBPyConnection, source: Source,
         con.execute("DROP TABLE _keys")
 
 
+DEFAULT_REJECTED_SHARE = 0.5
+
+
+def rejected_share_limit() -> float:
+    """The share of a source's rows that may be rejected before a load that would shrink it
+    stops and asks (``PMO_REPLACE_REJECTED_SHARE``, a fraction, default 0.5)."""
+    try:
+        value = float(os.environ.get("PMO_REPLACE_REJECTED_SHARE", "").strip())
+    except ValueError:
+        return DEFAULT_REJECTED_SHARE
+    return value if 0 <= value <= 1 else DEFAULT_REJECTED_SHARE
+
+
+def shrinking_sources(batch: _Batch, db_path: Path | str) -> tuple[str, ...]:
+    """Sentences for the sources a load would replace with far fewer rows than they hold.
+
+    Rule: a source replaced whole (not an accumulating one) whose sheets had more than
+    ``rejected_share_limit()`` of their rows rejected, and whose valid rows are fewer than the
+    rows the current version holds. (A wholly rejected file loads nothing anyway.)
+    """
+    version = Store(db_path).current()
+    if version is None:
+        return ()
+    limit = rejected_share_limit()
+    candidates = []
+    for name, rows in batch.rows.items():
+        read = sum(s.rows_read for s in batch.sheets if s.source == name)
+        if SOURCES[name].accumulate or not rows or not read:
+            continue
+        rejected = read - len(rows)
+        if rejected / read > limit:
+            candidates.append((name, read, rejected, len(rows)))
+    if not candidates:
+        return ()
+    from pmo_data.db import Database
+
+    out = []
+    with Database(version.path) as db:
+        for name, read, rejected, valid in candidates:
+            held = int(db.scalar(f"SELECT count(*) FROM {SOURCES[name].name}") or 0)
+            if valid < held:
+                out.append(f"{SOURCES[name].title}: {rejected:,} of {read:,} rows were "
+                           f"rejected; loading would replace the {held:,} rows held with "
+                           f"{valid:,}.")
+    return tuple(out)
+
+
 def import_files(
     files: Sequence[tuple[str, bytes]],
     db_path: Path | str,
     *,
     strict: bool = False,
     dry_run: bool = False,
+    force: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
     refused: Sequence[tuple[str, int]] = (),
 ) -> ImportReport:
     """Validate (name, bytes) pairs and, unless ``dry_run``, load them as one new version.
 
-    Nothing is written when no row is valid, or with ``strict`` when any problem was found.
+    Nothing is written when no row is valid, with ``strict`` when any problem was found, or
+    (unless ``force``) when a source would shrink because most of its rows were rejected
+    (``shrinking_sources``; the report's ``held`` says which).
     ``refused``: (name, size) of files too large to read (see ``validate_files``).
     """
     batch = validate_files(files, progress, refused=refused)
     valid = {name: len(rows) for name, rows in batch.rows.items() if rows}
+    held = shrinking_sources(batch, db_path) if valid else ()
     common = dict(sheets=tuple(batch.sheets), problems=tuple(batch.problems), valid=valid,
-                  strict=strict)
+                  strict=strict, held=held)
     if dry_run:
         return ImportReport(**common, dry_run=True)
-    if not valid or (strict and batch.problems):
+    if not valid or (strict and batch.problems) or (held and not force):
         return ImportReport(**common)
     if progress:
         progress(0.9, "Writing a new database version")
@@ -389,6 +483,7 @@ def import_paths(
     *,
     strict: bool = False,
     dry_run: bool = False,
+    force: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -405,8 +500,93 @@ def import_paths(
     if not files and not refused:
         return ImportReport(sheets=(), problems=(Problem(", ".join(map(str, paths)), None, None,
                                                          None, "no importable files found"),))
-    return import_files(files, db_path, strict=strict, dry_run=dry_run, user=user,
+    return import_files(files, db_path, strict=strict, dry_run=dry_run, force=force, user=user,
                         progress=progress, refused=refused)
+
+
+# --- the same, in a child process (uploads on the Import page) ---------------------------
+
+#: Hard limits of an upload's validation or load in a child process (see ``pmo_data.isolate``):
+#: ``PMO_IMPORT_ADDRESS_SPACE_MB`` (default 6144) and ``PMO_IMPORT_TIMEOUT_S`` (default 600).
+DEFAULT_IMPORT_ADDRESS_SPACE_MB = 6144
+DEFAULT_IMPORT_TIMEOUT_S = 600
+
+
+def _import_limits(*, writes: bool) -> Any:
+    from pmo_data import isolate
+
+    def setting(name: str, default: int) -> int:
+        try:
+            value = int(os.environ.get(name, "").strip())
+        except ValueError:
+            return default
+        return value if value > 0 else default
+
+    wall = setting("PMO_IMPORT_TIMEOUT_S", DEFAULT_IMPORT_TIMEOUT_S)
+    return isolate.Limits(
+        address_space_mb=setting("PMO_IMPORT_ADDRESS_SPACE_MB", DEFAULT_IMPORT_ADDRESS_SPACE_MB),
+        cpu_s=wall, wall_s=float(wall), max_output_bytes=256 * 1024 * 1024, allow_files=writes)
+
+
+def report_to_dict(report: ImportReport) -> dict[str, Any]:
+    """A JSON-ready form of a report (for the child process's answer)."""
+    return {"sheets": [vars(s) | {"extra_columns": list(s.extra_columns)}
+                       for s in report.sheets],
+            "problems": [vars(p) for p in report.problems], "loaded": report.loaded,
+            "valid": report.valid, "version": report.version, "dry_run": report.dry_run,
+            "strict": report.strict, "held": list(report.held)}
+
+
+def report_from_dict(data: dict[str, Any]) -> ImportReport:
+    """The report ``report_to_dict`` described."""
+    return ImportReport(
+        sheets=tuple(SheetResult(**{**s, "extra_columns": tuple(s["extra_columns"])})
+                     for s in data["sheets"]),
+        problems=tuple(Problem(**p) for p in data["problems"]),
+        loaded=dict(data["loaded"]), valid=dict(data["valid"]), version=data["version"],
+        dry_run=bool(data["dry_run"]), strict=bool(data["strict"]), held=tuple(data["held"]))
+
+
+def _failed_child(files: Sequence[tuple[str, bytes]], status: str, dry_run: bool
+                  ) -> ImportReport:
+    why = {"memory": "needed more memory than an import may use",
+           "timeout": "took longer than an import may take",
+           "too_large": "gave a report too large to show"}.get(status, "stopped unexpectedly")
+    names = ", ".join(clean_file_name(n) for n, _ in files) or "the upload"
+    problem = Problem(names, None, None, None,
+                      f"reading these files {why}; nothing was loaded (split the files, or "
+                      "remove unused rows and columns, and try again)")
+    return ImportReport(sheets=(), problems=(problem,), dry_run=dry_run)
+
+
+def import_isolated(files: Sequence[tuple[str, bytes]], db_path: Path | str, *,
+                    dry_run: bool = False, strict: bool = False, force: bool = False,
+                    user: str | None = None) -> ImportReport:
+    """``import_files`` in a child process under hard memory and time limits, so that no
+    uploaded file can take the server's memory. A child that is stopped gives one problem
+    naming the files; nothing is loaded then (a load is one transaction on a copy)."""
+    from pmo_data import isolate
+
+    payload = isolate.frame({"names": [n for n, _ in files], "db_path": str(db_path),
+                             "dry_run": dry_run, "strict": strict, "force": force,
+                             "user": user}, [data for _, data in files])
+    outcome = isolate.run("pmo_data.ingest:_import_child", payload,
+                          _import_limits(writes=not dry_run))
+    if outcome.status != "ok":
+        return _failed_child(files, outcome.status, dry_run)
+    return report_from_dict(json.loads(outcome.output))
+
+
+def _import_child(payload: bytes) -> bytes:
+    from pmo_data import isolate
+
+    header, blobs = isolate.unframe(payload)
+    names = [str(n) for n in header["names"]]  # type: ignore[union-attr]
+    report = import_files(list(zip(names, blobs, strict=True)), str(header["db_path"]),
+                          dry_run=bool(header["dry_run"]), strict=bool(header["strict"]),
+                          force=bool(header["force"]),
+                          user=str(header["user"]) if header.get("user") else None)
+    return json.dumps(report_to_dict(report)).encode("utf-8")
 
 
 def _current_user() -> str:

@@ -231,3 +231,20 @@ def probe(payload: bytes) -> bytes:
     if action == "emit":
         return b"x" * int(arg)
     return payload
+
+
+def frame(header: dict[str, object], blobs: list[bytes] | tuple[bytes, ...] = ()) -> bytes:
+    """One payload: a JSON header (with the blobs' sizes added) followed by the blobs."""
+    raw = json.dumps({**header, "_sizes": [len(b) for b in blobs]}).encode("utf-8")
+    return len(raw).to_bytes(8, "little") + raw + b"".join(blobs)
+
+
+def unframe(payload: bytes) -> tuple[dict[str, object], list[bytes]]:
+    """The header and blobs of a ``frame`` payload."""
+    size = int.from_bytes(payload[:8], "little")
+    header = json.loads(payload[8:8 + size])
+    blobs, offset = [], 8 + size
+    for n in header.pop("_sizes"):
+        blobs.append(payload[offset:offset + n])
+        offset += n
+    return header, blobs

@@ -4,17 +4,30 @@ Readers do no interpretation beyond decoding: every sheet comes back as a list o
 row ``i`` being the spreadsheet's row ``i + 1`` so that error reports can quote the row
 number a person sees in Excel. CSV cells stay text (so pandas cannot turn 01/04/2025
 into 4 January, or "007" into 7); workbook cells keep the types calamine gives them.
+
+Readers are bounded, because a small hostile file can expand enormously: a 4 MB xlsx can
+declare a 4 GB sheet, and 50 MB of newlines is 52 million rows. Nothing reads a whole sheet's
+XML or decodes a whole CSV at once: a workbook's declared unzipped size is checked before
+anything is decompressed, each sheet's XML is then streamed (counting the bytes actually
+inflated, its rows and the extent of its cells) before the workbook parser sees it, and a CSV
+is decoded and split as a stream. Past a limit (``pmo_data.limits``) the file is refused in
+one line naming it; a single cell longer than Excel's own limit (32,767 characters) is
+recorded in ``RawSheet.too_long`` so that its row is rejected, not the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pmo_data import limits
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -56,12 +69,15 @@ class RawSheet:
     ``rows[i]`` is spreadsheet row ``i + 1``; rows may have different lengths.
     ``errors`` maps (row index, column index) to an Excel error value such as ``#REF!``
     that the cell held (workbook readers drop those to blank, so they are kept here).
+    ``too_long`` maps (row index, column index) to the length of a cell longer than
+    ``limits.MAX_CELL_CHARS``; the cell itself is blanked (its row is rejected on import).
     """
 
     file: str
     sheet: str
     rows: list[list[Any]]
     errors: dict[tuple[int, int], str]
+    too_long: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def supported(path: Path) -> bool:
@@ -87,26 +103,48 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return found
 
 
-def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+def text_encoding(data: bytes) -> str:
+    """The codec of CSV bytes: UTF-8 with BOM (``utf-8-sig``), UTF-16 with or without a BOM,
+    UTF-8, else Windows-1252. UTF-8 validity is checked by streaming the bytes through an
+    incremental decoder, so nothing the size of the file is built. ReadError for bytes that
+    claim to be UTF-16 but are not."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return "utf-16"
     sample = data[:4096]
     even_nuls, odd_nuls = sample[1::2].count(0), sample[0::2].count(0)
     if max(even_nuls, odd_nuls) > len(sample) // 4:
         # UTF-16 without a BOM: every other byte of ASCII text is NUL.
         encoding = "utf-16-le" if even_nuls > odd_nuls else "utf-16-be"
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            raise ReadError("not a text file (binary content)") from None
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
+        if not _decodes(data, encoding):
+            raise ReadError("not a text file (binary content)")
+        return encoding
+    return "utf-8" if _decodes(data, "utf-8") else "cp1252"
+
+
+def _decodes(data: bytes, encoding: str, chunk: int = 1 << 20) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start:start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_stream(data: bytes) -> io.TextIOWrapper:
+    """The bytes as a text stream in their codec (undecodable cp1252 bytes replaced)."""
+    encoding = text_encoding(data)
+    errors = "replace" if encoding == "cp1252" else "strict"
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode CSV bytes whole (see ``text_encoding``); for small texts and tests only."""
+    with _text_stream(data) as stream:
+        text = stream.read()
     if _looks_binary(text):
         raise ReadError("not a text file (binary content)")
     return text
@@ -138,8 +176,8 @@ def _is_zip_workbook(data: bytes) -> bool:
 def sniff_delimiter(text: str) -> str:
     """The delimiter (comma, semicolon, tab or pipe) that splits the most of the first 30
     lines into three or more fields; title rows above the header do not confuse it.
-    Ties go to the comma."""
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    Ties go to the comma. Only the first 64 KB of ``text`` is looked at."""
+    lines = [line for line in text[:65536].splitlines()[:30] if line.strip()]
     best, best_score = ",", -1
     for delimiter in (",", ";", "\t", "|"):
         rows = list(csv.reader(lines, delimiter=delimiter))
@@ -149,25 +187,75 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _too_many_rows(file: str) -> ReadError:
+    return ReadError(f"{file} has more than {limits.max_rows():,} rows (Excel's own limit); "
+                     "split it into smaller files")
+
+
+def _too_many_columns(file: str, width: int, row: int, sheet: str | None = None) -> ReadError:
+    return ReadError(f"{file} has {width:,} columns in row {row}; the most an import reads is "
+                     f"{limits.max_columns():,}", sheet=sheet, row=row)
+
+
+def _bounded_rows(rows: Iterator[list[str]], file: str, sheet: str, out: list[list[Any]],
+                  too_long: dict[tuple[int, int], int]) -> None:
+    """Collect CSV rows into ``out``, refusing past the row and column limits and blanking
+    (and noting in ``too_long``) cells longer than the cell limit."""
+    max_rows, max_cols, max_chars = limits.max_rows(), limits.max_columns(), limits.MAX_CELL_CHARS
+    blank: list[Any] = []  # one shared object for every empty line
+    for row in rows:
+        if len(out) >= max_rows:
+            raise _too_many_rows(file)
+        if len(row) > max_cols:
+            raise _too_many_columns(file, len(row), len(out) + 1, sheet)
+        if not row:
+            out.append(blank)
+            continue
+        for col, cell in enumerate(row):
+            if len(cell) > max_chars:
+                too_long[(len(out), col)] = len(cell)
+                row[col] = None
+        out.append(row)
+
+
 def read_csv_bytes(data: bytes, file: str) -> RawSheet:
-    """Parse CSV bytes (comma, semicolon, tab or pipe separated) into one raw sheet."""
-    text = decode_text(data)
-    delimiter = sniff_delimiter(text)
-    rows: list[list[str]] = []
+    """Parse CSV bytes (comma, semicolon, tab or pipe separated) into one raw sheet, as a
+    stream (see the module docstring for the limits)."""
+    with _text_stream(data) as stream:
+        try:
+            head = stream.read(65536)
+        except UnicodeDecodeError:
+            raise ReadError("not a text file (binary content)") from None
+    if _looks_binary(head):
+        raise ReadError("not a text file (binary content)")
+    delimiter = sniff_delimiter(head)
+    sheet = Path(file).stem
+    csv.field_size_limit(max(len(data), 131072))  # long cells become row errors, not aborts
+
+    def parse(strict: bool) -> RawSheet:
+        rows: list[list[Any]] = []
+        too_long: dict[tuple[int, int], int] = {}
+        with _text_stream(data) as stream:
+            try:
+                _bounded_rows(csv.reader(stream, delimiter=delimiter, strict=strict), file,
+                              sheet, rows, too_long)
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise ReadError("a quoted cell starting in this row is never closed (a \" "
+                                    "without its partner), so the rest of the file cannot be "
+                                    "read", sheet=sheet, row=len(rows) + 1) from None
+                raise
+            except UnicodeDecodeError:
+                raise ReadError("not a text file (binary content)") from None
+        return RawSheet(file=file, sheet=sheet, rows=rows, errors={}, too_long=too_long)
+
     try:
         # strict: an unclosed quote raises at the end instead of silently swallowing every
         # later line into one cell.
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            rows.append(list(row))
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise ReadError("a quoted cell starting in this row is never closed (a \" without "
-                            "its partner), so the rest of the file cannot be read",
-                            sheet=Path(file).stem, row=len(rows) + 1) from None
+        return parse(strict=True)
+    except csv.Error:
         # any other strictness complaint (e.g. text after a closing quote): read leniently
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""),
-                                            delimiter=delimiter)]
-    return RawSheet(file=file, sheet=Path(file).stem, rows=rows, errors={})
+        return parse(strict=False)
 
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -192,7 +280,10 @@ def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-_ERROR_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f>.*?</f>)?<v>([^<]*)</v>')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f>.*?</f>)?<v>([^<]*)</v>')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_ROW_TAG = re.compile(rb"<row[ >]")
+_CHUNK = 1 << 20
 
 
 def _column_index(letters: str) -> int:
@@ -202,29 +293,125 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Excel error values (``#REF!``, ``#N/A`` ...) per sheet of an xlsx, by (row, col) index.
+@dataclass(frozen=True)
+class SheetScan:
+    """What one streamed pass over a sheet's XML found: its used range (``rows`` x
+    ``columns``, from the cell references and row tags), the bytes it inflated to, and its
+    Excel error cells by (row, column) index."""
 
-    calamine reads error cells as blank, which would hide a broken formula; this scans
-    the sheet XML for cells of type ``e`` so the importer can report them.
+    rows: int
+    columns: int
+    inflated: int
+    errors: dict[tuple[int, int], str]
+
+
+def _scan_sheet(stream: Any, budget: int, file: str, sheet: str) -> SheetScan:
+    """Stream one sheet part, refusing as soon as it inflates past ``budget`` bytes or its
+    used range passes the row, column or cell limits.
+
+    Each chunk is processed up to the last cell or row tag that starts in it; the rest is
+    carried into the next chunk, so no tag (nor an error cell with its value) is ever split.
     """
-    found: dict[str, dict[tuple[int, int], str]] = {}
+    errors: dict[tuple[int, int], str] = {}
+    max_row = max_col = row_tags = 0
+    inflated = 0
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        inflated += len(chunk)
+        if inflated > budget:
+            raise _too_big_unzipped(file)
+        window = carry + chunk
+        if chunk:
+            cut = max(window.rfind(b"<c "), window.rfind(b"<row"))
+            if cut <= 0:
+                cut = max(0, len(window) - 64)
+        else:
+            cut = len(window)
+        done, carry = window[:cut], window[cut:]
+        for m in _CELL_REF.finditer(done):
+            max_col = max(max_col, _column_index(m[1].decode()) + 1)
+            max_row = max(max_row, int(m[2]))
+        row_tags += len(_ROW_TAG.findall(done))
+        if b't="e"' in done:
+            for m in _ERROR_CELL.finditer(done):
+                errors[(int(m[2]) - 1, _column_index(m[1].decode()))] = m[3].decode(
+                    "utf-8", "replace")
+        if max(max_row, row_tags) > limits.max_rows():
+            raise ReadError(f"{file} has more than {limits.max_rows():,} rows in sheet {sheet} "
+                            "(Excel's own limit); split it into smaller files", sheet=sheet)
+        if max_col > limits.max_columns():
+            raise ReadError(f"{file} uses {max_col:,} columns in sheet {sheet}; the most an "
+                            f"import reads is {limits.max_columns():,}", sheet=sheet)
+        if not chunk:
+            break
+    rows = max(max_row, row_tags)
+    if rows * max_col > limits.max_cells():
+        raise ReadError(f"{file} spans {rows:,} rows x {max_col:,} columns in sheet {sheet} "
+                        f"({rows * max_col:,} cells); the most an import reads is "
+                        f"{limits.max_cells():,} cells: delete the unused rows and columns, or "
+                        "split the sheet", sheet=sheet)
+    return SheetScan(rows, max_col, inflated, errors)
+
+
+def _too_big_unzipped(file: str) -> ReadError:
+    return ReadError(f"{file} expands to more than {limits.max_unzipped_bytes() // 2**20:,} MB "
+                     "when unzipped (the most an import reads); it may be damaged or "
+                     "deliberately inflated; save it again from Excel or split it")
+
+
+def _check_archive(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a zip whose declared unzipped size is past the limit (before inflating)."""
+    declared = sum(info.file_size for info in archive.infolist())
+    if declared > limits.max_unzipped_bytes():
+        raise _too_big_unzipped(file)
+
+
+def scan_xlsx(data: bytes, file: str) -> dict[str, SheetScan]:
+    """Stream every sheet of an xlsx once (bounded; see the module docstring): its used
+    range and Excel error values per sheet name. ReadError past a limit.
+
+    calamine reads error cells as blank, which would hide a broken formula, so the error
+    values (cells of type ``e``) are kept here for the importer to report.
+    """
+    found: dict[str, SheetScan] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_archive(archive, file)
+        budget = limits.max_unzipped_bytes()
         for name, part in _sheet_xml_paths(archive).items():
             try:
-                xml = archive.read(part).decode("utf-8", "replace")
+                stream = archive.open(part)
             except KeyError:
                 continue
-            if 't="e"' not in xml:
-                continue
-            found[name] = {
-                (int(m[2]) - 1, _column_index(m[1])): m[3] for m in _ERROR_CELL.finditer(xml)
-            }
+            with stream:
+                scan = _scan_sheet(stream, budget, file, name)
+            budget -= scan.inflated
+            found[name] = scan
     return found
 
 
+def xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Excel error values (``#REF!``, ``#N/A`` ...) per sheet of an xlsx, by (row, col) index
+    (from ``scan_xlsx``)."""
+    return {name: scan.errors for name, scan in scan_xlsx(data, "workbook").items()
+            if scan.errors}
+
+
+def _blank_long_cells(rows: list[list[Any]]) -> dict[tuple[int, int], int]:
+    too_long: dict[tuple[int, int], int] = {}
+    limit = limits.MAX_CELL_CHARS
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > limit:
+                too_long[(r, c)] = len(cell)
+                row[c] = None
+    return too_long
+
+
 def read_workbook_bytes(data: bytes, file: str, *, include_hidden: bool = False) -> list[RawSheet]:
-    """Every visible worksheet of an xlsx/xls/ods workbook as raw sheets."""
+    """Every visible worksheet of an xlsx/xls/ods workbook as raw sheets (bounded: an xlsx is
+    scanned by ``scan_xlsx`` before the parser builds anything; an ods's unzipped size is
+    checked from its directory)."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     suffix = Path(file).suffix.lower()
@@ -237,13 +424,24 @@ def read_workbook_bytes(data: bytes, file: str, *, include_hidden: bool = False)
         if other:
             raise ReadError(f"this is {other}, not a {suffix} workbook")
         try:
-            decode_text(data)
-        except ReadError:
+            decode_text(data[:65536])
+        except (ReadError, UnicodeDecodeError):
             pass
         else:
             raise ReadError(f"this is a text file, not a {suffix} workbook; if it is a CSV "
                             "export, give it a .csv suffix")
         raise ReadError(f"not a valid {suffix} workbook (the file is damaged or of another type)")
+    scans: dict[str, SheetScan] = {}
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            if suffix == ".ods":
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    _check_archive(archive, file)
+            else:
+                scans = scan_xlsx(data, file)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise ReadError(f"not a valid {suffix} workbook (the file is damaged or of another "
+                            "type)") from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types, all meaning "unreadable"
@@ -253,17 +451,22 @@ def read_workbook_bytes(data: bytes, file: str, *, include_hidden: bool = False)
                             "password and import that") from None
         raise ReadError(f"not a valid {suffix} workbook (the file is damaged or of another type)"
                         ) from None
-    errors = xlsx_error_cells(data) if data.startswith(_ZIP_MAGIC) and suffix != ".ods" else {}
     sheets: list[RawSheet] = []
     for meta in workbook.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible and not include_hidden:
             continue
         try:
-            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            rows = [list(r) for r in
+                    workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
         except Exception as exc:
             raise ReadError(f"sheet {meta.name} cannot be read ({exc})") from None
-        sheets.append(RawSheet(file=file, sheet=meta.name, rows=[list(r) for r in rows],
-                               errors=errors.get(meta.name, {})))
+        if len(rows) > limits.max_rows():  # xls and ods: not scanned beforehand
+            raise ReadError(f"{file} has more than {limits.max_rows():,} rows in sheet "
+                            f"{meta.name} (Excel's own limit); split it", sheet=meta.name)
+        scan = scans.get(meta.name)
+        sheets.append(RawSheet(file=file, sheet=meta.name, rows=rows,
+                               errors=scan.errors if scan else {},
+                               too_long=_blank_long_cells(rows)))
     return sheets
 
 

@@ -44,7 +44,8 @@ class Recognised:
             cells = self.sheet.rows[index]
             filled = [c for c in cells if not is_blank(c)]
             if not filled and not any(
-                (index, col) in self.sheet.errors for col in range(len(cells))
+                (index, col) in self.sheet.errors or (index, col) in self.sheet.too_long
+                for col in range(len(cells))
             ):
                 continue
             if filled and isinstance(filled[0], str) and _TOTAL.match(filled[0].strip()):
