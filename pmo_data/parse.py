@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -66,8 +67,16 @@ def _blankish(value: Any) -> bool:
     return is_blank(value) or (isinstance(value, str) and value.strip().lower() in BLANK_MARKERS)
 
 
+#: Invisible format characters (zero-width spaces and joiners, bidirectional controls, soft
+#: hyphen, BOM) are removed from every text cell: they make look-alike duplicates of IDs and
+#: can reorder how a name is displayed.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
 def parse_text(value: Any) -> str | None:
-    """Text, stripped; blank gives None; 48.0 gives "48"; dates give ISO text."""
+    """Text, stripped; blank gives None; 48.0 gives "48"; dates give ISO text. Invisible
+    format characters are removed and runs of white space become one space."""
     if is_blank(value):
         return None
     check_excel_error(value)
@@ -79,7 +88,18 @@ def parse_text(value: Any) -> str | None:
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = re.sub(r"\s+", " ", str(value)).strip()
+    text = re.sub(r"\s+", " ", _INVISIBLE.sub("", str(value))).strip()
+    return text or None
+
+
+def parse_id(value: Any) -> str | None:
+    """An identifier (project, benefit, RAID, request, staff, milestone, KPI code): text as
+    ``parse_text``, then Unicode NFKC normalisation, so full-width or stylised characters
+    become their plain forms ("ＰＲＪ－１" is "PRJ-1"); invisible characters never survive."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
     return text or None
 
 
@@ -166,32 +186,43 @@ def parse_month(value: Any) -> date | None:
     return None if day is None else day.replace(day=1)
 
 
+#: The largest magnitude any number cell may hold: a trillion (a trust's budget is billions;
+#: 1.7e308 in a cell is a mistake or an attack, and breaks sums). Columns may bound tighter.
+MAX_MAGNITUDE = 1e12
+_ASCII_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+
+
+def _in_range(number: float) -> float:
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("not a number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ValueError("too large to be a real value (more than 1,000,000,000,000)")
+    return number
+
+
 def _number_text(value: Any) -> float:
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     negative = text.startswith("(") and text.endswith(")")
     text = text.strip("()").replace("£", "").replace(",", "")
     if text.upper().startswith("GBP"):
         text = text[3:]
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError("not a number") from None
-    if math.isnan(number) or math.isinf(number):
+    if not _ASCII_NUMBER.fullmatch(text):  # no Unicode digits, no "inf" or "nan"
         raise ValueError("not a number")
+    number = _in_range(float(text))
     return -number if negative else number
 
 
 def parse_number(value: Any) -> float | None:
-    """A number; money text like ``£1,234.50`` or ``(250)`` (negative) is accepted."""
+    """A number; money text like ``£1,234.50`` or ``(250)`` (negative) is accepted. Digits
+    must be ASCII (Arabic-Indic or full-width digits are refused), and the magnitude at most
+    ``MAX_MAGNITUDE``."""
     if _blankish(value):
         return None
     check_excel_error(value)
     if isinstance(value, bool):
         raise ValueError("not a number")
     if isinstance(value, int | float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("not a number")
-        return float(value)
+        return _in_range(float(value))
     return _number_text(value)
 
 

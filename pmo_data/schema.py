@@ -185,6 +185,11 @@ class Column:
     le: float | None = None
 
     @property
+    def identifier(self) -> bool:
+        """True for a reference (``*_id``, ``kpi_code``): normalised with ``parse.parse_id``."""
+        return self.kind == "text" and (self.name.endswith("_id") or self.name == "kpi_code")
+
+    @property
     def sql_type(self) -> str:
         """The DuckDB column type."""
         return {
@@ -551,6 +556,8 @@ def _annotated(col: Column) -> Any:
         base, validator = float, BeforeValidator(parse.parse_percent)
     elif col.kind == "fy":
         base, validator = str, BeforeValidator(parse.parse_fy)
+    elif col.identifier:
+        base, validator = str, BeforeValidator(parse.parse_id)
     else:
         base, validator = str, BeforeValidator(parse.parse_text)
     if col.ge is not None or col.le is not None:

@@ -281,3 +281,12 @@ def test_an_isolated_validation_matches_the_in_process_one(tmp_path: Path) -> No
     loaded = import_isolated(files, tmp_path / "pmo.duckdb")
     assert loaded.version == 1 and loaded.loaded == {"projects": 2}
     assert json.dumps(ingest.report_to_dict(loaded))  # plain JSON all the way
+
+
+def test_look_alike_ids_are_one_id(tmp_path: Path) -> None:
+    # the finding: zero-width characters made look-alike duplicates; now they are the same ID
+    text = projects_csv("P1", "P\u200b1", "Ｐ1").decode()
+    report = import_files([("p.csv", text.encode())], tmp_path / "pmo.duckdb")
+    assert report.loaded == {} and all("duplicate project_id" in p.message
+                                       for p in report.problems)
+    assert len(report.problems) == 3

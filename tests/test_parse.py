@@ -271,3 +271,36 @@ def test_every_excel_error_value_is_an_error() -> None:
         with pytest.raises(ValueError, match="Excel error value"):
             parse.check_excel_error(error)
     parse.check_excel_error("REF")  # plain text is fine
+
+
+# --- hostile values (security findings) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("PRJ\u200b-0001", "PRJ-0001"),  # zero-width space
+    ("\ufeffPRJ-0001", "PRJ-0001"),  # byte-order mark
+    ("PRJ-00\u200d01", "PRJ-0001"),  # zero-width joiner
+    ("\u202ePRJ-0001", "PRJ-0001"),  # right-to-left override
+    ("ＰＲＪ－０００１", "PRJ-0001"),  # full-width forms
+    ("PRJ\u00ad-0001", "PRJ-0001"),  # soft hyphen
+])
+def test_ids_are_normalised(raw: str, expected: str) -> None:
+    assert parse.parse_id(raw) == expected
+
+
+def test_text_loses_invisible_characters_but_keeps_its_letters() -> None:
+    assert parse.parse_text("Ward\u200b 7\u202e") == "Ward 7"
+    assert parse.parse_text("Café ²") == "Café ²"  # NFKC is for identifiers only
+
+
+@pytest.mark.parametrize("raw", ["١٢٣", "１２３", "1.7e308", "1e13", "-2e12", "inf",
+                                 "Infinity", "1_000", "0x10"])
+def test_numbers_are_ascii_and_sane(raw: str) -> None:
+    with pytest.raises(ValueError):
+        parse.parse_number(raw)
+
+
+def test_number_cells_out_of_range_are_refused() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        parse.parse_number(1.7e308)
+    assert parse.parse_number(1e12) == 1e12 and parse.parse_number("£999,999,999,999") == 999_999_999_999
