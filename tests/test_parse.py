@@ -303,4 +303,5 @@ def test_numbers_are_ascii_and_sane(raw: str) -> None:
 def test_number_cells_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError, match="too large"):
         parse.parse_number(1.7e308)
-    assert parse.parse_number(1e12) == 1e12 and parse.parse_number("£999,999,999,999") == 999_999_999_999
+    assert parse.parse_number(1e12) == 1e12
+    assert parse.parse_number("£999,999,999,999") == 999_999_999_999
