@@ -9,6 +9,9 @@ conversion, a plotly figure to JSON, the pandas Styler), then starts the same St
 server in the same process, as ``gunicorn --preload`` does for web apps. Options after
 ``serve.py`` go to ``streamlit run`` unchanged, e.g. ``python serve.py --server.port 8502``.
 
+It also puts a guard in front of every request (``install_host_guard``): a request whose
+``Host`` or ``Origin`` is not an address the app serves is refused (DNS rebinding).
+
 Nothing is cached here that depends on the data: no connection to the PMO database is kept
 and no query result is stored, so an import that publishes a new database version while
 the server starts is picked up as usual.
@@ -90,12 +93,41 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def guarded_hosts() -> tuple[str, ...]:
+    """The host names the server answers to: ``server.allowedHosts`` when it is set, else
+    the loopback names (local mode: the app serves only its own machine)."""
+    from streamlit import config
+
+    from pmo_data.hostguard import LOOPBACK
+
+    configured = [h for h in (config.get_option("server.allowedHosts") or []) if h.strip()]
+    return tuple(configured) or LOOPBACK
+
+
+def install_host_guard() -> None:
+    """Put ``pmo_data.hostguard.HostGuard`` in front of every HTTP and WebSocket request
+    (Streamlit checks only the WebSocket's Host, and only against ``server.allowedHosts``)."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server.starlette import starlette_app
+
+    from pmo_data.hostguard import HostGuard
+
+    streamlit_middleware = starlette_app.create_streamlit_middleware
+
+    def with_guard() -> list[Middleware]:
+        return [Middleware(HostGuard, hosts=guarded_hosts()), *streamlit_middleware()]
+
+    starlette_app.create_streamlit_middleware = with_guard
+
+
 def main(argv: list[str]) -> int:
     """Warm up, then hand over to ``streamlit run dashboard.py`` with ``argv``."""
     seconds = warm_up()
     print(f"Loaded the dashboard's modules in {seconds:.1f} s; starting the server.",
           flush=True)
     from streamlit.web import cli
+
+    install_host_guard()
 
     sys.argv = ["streamlit", "run", str(ENTRY), *argv]
     return cli.main()
