@@ -22,6 +22,7 @@ from pmo_data.charts.palette import (
     RAG_COLOURS,
 )
 from pmo_data.explore import PivotResult, dataset, pivot_long
+from pmo_data.text import html
 
 #: Most bar groups drawn; the table still has every row.
 MAX_BAR_GROUPS = 40
@@ -73,7 +74,7 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
         fig.add_trace(trace("bar",
             x=list(part["group"]), y=values, name=name,
             marker={"color": colour},
-            hovertemplate=f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{html(name)}: %{{y:,}}<extra></extra>",
         ))
     fig.update_layout(
         title={"text": heading, "x": 0, "xanchor": "left", "font": {"size": 16}},

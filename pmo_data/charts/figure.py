@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from pmo_data.charts.palette import FONT, NHS_MID_GREY, NHS_PALE_GREY, NHS_WHITE
+from pmo_data.text import escape_axes, escape_trace
 
 #: Plotly property names that contain an underscore (never split as magic underscores).
 _UNDERSCORE_NAMES = frozenset({"paper_bgcolor", "plot_bgcolor", "error_x", "error_y",
@@ -167,13 +168,16 @@ class FigureBuilder:
         return self.layout.setdefault("annotations", [])
 
     def build(self) -> go.Figure:
-        """The ``go.Figure``: one constructor call, validated only in strict mode."""
+        """The ``go.Figure``: one constructor call, validated only in strict mode. Data values
+        (categories, names, custom data, tick texts) are HTML-escaped first
+        (``pmo_data.text.escape_trace``): plotly would render markup in them."""
+        data = [escape_trace(t) for t in self.data]
         if strict():
-            return go.Figure(data=self.data, layout=self.layout)
-        layout = self.layout
+            return go.Figure(data=data, layout=escape_axes(self.layout))
+        layout = escape_axes(self.layout)
         if isinstance(layout.get("template"), str):
             layout = {**layout, "template": _template(layout["template"])}
-        return go.Figure(data=self.data, layout=layout, _validate=False)
+        return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def house_layout(fig: FigureBuilder, title: str, *, height: int, **kw: object) -> FigureBuilder:

@@ -45,6 +45,7 @@ from pmo_data.plan import (
     PlanGrid,
     format_value,
 )
+from pmo_data.text import html
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ def maturity_heatmap(grid: MaturityGrid) -> PlanChart:
 
 
 def _hover(perspective: str, when: str, level: int | None, target: int | None) -> str:
+    perspective = html(perspective)  # from the assessment file
     if level is None:
         return f"{perspective}, {when}: not assessed"
     text = f"{perspective}, {when}<br>Level {level} ({MATURITY_LEVELS.get(level, '')})"

@@ -36,6 +36,7 @@ from pmo_data.charts.table_style import fast_styler
 from pmo_data.portfolio import NOT_REPORTED, SLIPPAGE_BANDS, SlippageDistribution, Timeline
 from pmo_data.schema import RAG_ORDER
 from pmo_data.spc import fmt_date
+from pmo_data.text import html
 
 #: Longest project or group label drawn in full on an axis (the rest end in "...").
 LABEL_CHARS = 48
@@ -341,7 +342,7 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
                 if value == rag:
                     xs.append(i)
                     ys.append(label)
-                    hover.append(f"{fmt_date(d)}<br>{label}: {rag}")
+                    hover.append(f"{fmt_date(d)}<br>{label}: {html(rag)}")
         if xs:
             fig.add_trace(trace("scatter",
                 x=xs, y=ys, mode="markers", name=rag,
