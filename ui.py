@@ -125,7 +125,7 @@ def database() -> Database:
 
 def require_db() -> DbRef:
     """The current version, or stop the page with a pointer to the Import page."""
-    _leave_legacy_pages_mode()
+    _page_gate()
     ref = current_db()
     if ref is None:
         st.info("No data has been imported yet. Open **Import** to load your exports, or run "
@@ -192,7 +192,7 @@ def sidebar_filters() -> None:
 
 def filters() -> Filters:
     """The filter values a page should use: the sidebar's, else the defaults."""
-    _leave_legacy_pages_mode()
+    _page_gate()
     default = _defaults()
     group = st.session_state.get("service_group")
     return Filters(
@@ -281,6 +281,16 @@ def sign_in_gate() -> str:
     return role
 
 
+def _page_gate() -> None:
+    """What every page's first helper call does (``require_db``, ``filters``,
+    ``page_header``): leave Streamlit's legacy pages mode, then stop a user who may not see
+    dashboards at all. ``dashboard.py`` gates the app too; this check is the page's own, so a
+    page reached any other way (run on its own, a future routing change) still shows nothing
+    to a signed-out or unlisted user."""
+    _leave_legacy_pages_mode()
+    require_role("viewer")
+
+
 def require_role(needed: str) -> None:
     """Stop a page the current user may not use (pages also run on their own)."""
     if not can(needed):
@@ -293,7 +303,7 @@ def require_role(needed: str) -> None:
 
 def page_header(title: str, caption: str | None = None) -> None:
     """The page title with an optional one-line caption."""
-    _leave_legacy_pages_mode()
+    _page_gate()
     st.title(title)
     if caption:
         st.caption(caption)

@@ -241,3 +241,17 @@ def test_error_details_are_hidden_from_users_but_logged(tmp_path: Path) -> None:
     logged = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))
     assert "RuntimeError: secret detail 4242" in logged
     assert "crash.py" in logged
+
+
+PAGE_FILES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("name", PAGE_FILES)
+@pytest.mark.parametrize("email", [None, UNKNOWN])
+def test_every_page_checks_the_role_itself(name: str, email: str | None) -> None:
+    # the finding: pages had no role check of their own, only dashboard.py gated them
+    at = signed_in(page(name), email).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [NO_ACCESS], name
+    assert len(at.dataframe) == 0 and len(at.metric) == 0 and len(at.title) == 0, name
+    assert len(at.get("plotly_chart")) == 0 and len(at.get("file_uploader")) == 0, name
