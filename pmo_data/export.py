@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from pmo_data import metrics, quality
+from pmo_data import metrics, quality, text
 from pmo_data.charts.board import SvgSeries, bar_chart, line_chart
 from pmo_data.charts.palette import (
     NHS_BLUE,
@@ -61,7 +61,7 @@ SPC_MONTHS = 24
 TOP_RISKS = 10
 KPI_ROWS_PER_SLIDE = 13
 MAX_CHANGES_SHOWN = 10
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = text.FORMULA_PREFIXES
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -95,14 +95,15 @@ def _plain(value: Any) -> Any:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV (UTF-8 with BOM, so Excel reads £ and accents) with formula-like text neutralised.
 
-    Text cells beginning ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading
-    single quote, so a spreadsheet opening the file cannot run them. Numbers are unchanged.
+    Text cells and column headers beginning ``=``, ``+``, ``-``, ``@``, tab or a line break
+    get a leading single quote (``text.cell``), so a spreadsheet opening the file cannot run
+    them; pivot columns named after data values are headers too. Numbers are unchanged.
     """
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-                         else v for v in safe[col]]
+            safe[col] = [text.cell(v) for v in safe[col]]
+    safe.columns = [text.cell(str(c)) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 

@@ -440,6 +440,14 @@ def test_csv_bytes_neutralise_formulas() -> None:
     assert text[5] == "plain,5"  # numbers, even negative ones, are untouched
 
 
+def test_csv_bytes_neutralise_headers_too() -> None:
+    # the finding: pivot column values become headers, and headers were written raw
+    frame = pd.DataFrame({'=HYPERLINK("http://evil.example","x")': [1], "@SUM(A1)": [2],
+                          "Surgery": [3]})
+    header = export.csv_bytes(frame).decode("utf-8-sig").splitlines()[0]
+    assert header == '"\'=HYPERLINK(""http://evil.example"",""x"")",\'@SUM(A1),Surgery'
+
+
 def test_xlsx_bytes_types_and_sheet_names() -> None:
     frame = pd.DataFrame({"when": [date(2025, 4, 1)], "n": [3], "x": [1.5],
                           "text": ["=1+2\x07"], "missing": [None]})
