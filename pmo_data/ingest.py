@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 from pydantic import ValidationError
 
+from pmo_data import profiles, project_files
 from pmo_data.db import insert_rows
 from pmo_data.limits import max_file_bytes, max_upload_mb
 from pmo_data.parse import is_blank
@@ -75,6 +76,7 @@ class SheetResult:
     rows_valid: int
     extra_columns: tuple[str, ...] = ()
     message: str | None = None
+    profile: str | None = None  # the import profile that mapped the sheet, if any
 
     @property
     def rows_rejected(self) -> int:
@@ -130,7 +132,8 @@ class ImportReport:
             if s.source is None:
                 continue
             extra = f"; not stored: {', '.join(s.extra_columns)}" if s.extra_columns else ""
-            lines.append(f"{s.file}:{s.sheet}: {s.source}, {s.rows_read} rows read, "
+            mapped = f" ({s.message})" if s.message else ""
+            lines.append(f"{s.file}:{s.sheet}: {s.source}{mapped}, {s.rows_read} rows read, "
                          f"{s.rows_valid} valid, {s.rows_rejected} rejected{extra}")
         verb = "valid" if self.dry_run else "loaded"
         counts = self.valid if self.dry_run else self.loaded
@@ -157,6 +160,10 @@ class _Batch:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     rejected: list[tuple[str, Problem]] = field(default_factory=list)  # (source, problem)
     headers: dict[tuple[str, str, str], str] = field(default_factory=dict)  # file, sheet, col
+    #: Sources some sheet replaces whole, and sources whose sheets replace only the rows of
+    #: the projects they hold (a project file, a Planner plan): see ``_load``.
+    whole: set[str] = field(default_factory=set)
+    per_project: set[str] = field(default_factory=set)
 
 
 def show_value(value: Any) -> str:
@@ -188,8 +195,10 @@ def _message(error: dict[str, Any], column: Column) -> str:
     return str(error["msg"])
 
 
-def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
+def _validate_sheet(rec: Recognised, batch: _Batch, sha: str, *, message: str | None = None,
+                    profile: str | None = None, replace: str = "source") -> None:
     source = rec.source
+    (batch.per_project if replace == "project" else batch.whole).add(source.name)
     model = ROW_MODELS[source.name]
     sheet = rec.sheet
     valid = 0
@@ -205,10 +214,14 @@ def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
         try:
             parsed = model.model_validate(raw)
         except ValidationError as exc:
+            seen = set()  # one file cell mapped to two columns is reported once
             for err in exc.errors():
                 name = str(err["loc"][0])
                 problem = Problem(sheet.file, sheet.sheet, rownum, rec.columns[name][1],
                                   _message(err, source.column(name)), show_value(raw.get(name)))
+                if problem in seen:
+                    continue
+                seen.add(problem)
                 batch.problems.append(problem)
                 batch.rejected.append((source.name, problem))
             continue
@@ -217,7 +230,7 @@ def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
         batch.rows[source.name].append(row)
         valid += 1
     batch.sheets.append(SheetResult(sheet.file, sheet.sheet, source.name, sha, len(data), valid,
-                                    rec.extra))
+                                    rec.extra, message, profile))
 
 
 def _check_duplicates(batch: _Batch) -> None:
@@ -251,18 +264,20 @@ def _check_duplicates(batch: _Batch) -> None:
             counts[(row["source_file"], row["source_sheet"])] += 1
         batch.sheets = [
             SheetResult(s.file, s.sheet, s.source, s.sha256, s.rows_read,
-                        counts[(s.file, s.sheet)], s.extra_columns, s.message)
+                        counts[(s.file, s.sheet)], s.extra_columns, s.message, s.profile)
             if s.source == name else s
             for s in batch.sheets
         ]
 
 
 def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *,
-                   refused: Sequence[tuple[str, int]] = ()) -> _Batch:
+                   refused: Sequence[tuple[str, int]] = (),
+                   mapping: profiles.MappingOptions | None = None) -> _Batch:
     """Read, recognise and validate (name, bytes) pairs; nothing is written.
 
     A file over the size limit (``max_file_bytes``) is refused before any parser sees it;
     ``refused`` names (with their sizes) files too large to have been read at all.
+    ``mapping``: import profiles for sheets the contract does not recognise (None: none).
     """
     batch = _Batch()
     limit = max_file_bytes()
@@ -278,6 +293,10 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
                                             "over the size limit"))
             continue
         sha = hashlib.sha256(data).hexdigest()
+        if project_files.is_project_file(name):  # MS Project / Primavera, read with MPXJ
+            _add_mapped(project_files.resolve(data, name, mapping and mapping.settings),
+                        batch, name, "-", sha)
+            continue
         try:
             sheets: list[RawSheet] = read_bytes(data, name)
         except ReadError as exc:
@@ -287,6 +306,13 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
             continue
         for sheet in sheets:
             found = recognise(sheet)
+            try:
+                mapped = profiles.resolve(sheet, found, mapping)  # import profiles
+            except profiles.ProfileError as exc:
+                mapped = profiles.Resolution(problem=str(exc))
+            if mapped is not None:
+                _add_mapped(mapped, batch, name, sheet.sheet, sha)
+                continue
             if isinstance(found, Unrecognised):
                 if not found.skipped:
                     batch.problems.append(Problem(name, sheet.sheet, None, None, found.message))
@@ -299,6 +325,24 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
             _validate_sheet(found, batch, sha)
     _check_duplicates(batch)
     return batch
+
+
+def _add_mapped(mapped: profiles.Resolution, batch: _Batch, file: str, sheet: str,
+                sha: str) -> None:
+    """Validate the sheets an import profile or a project file made, or report why
+    nothing could be made (one line)."""
+    if mapped.problem is not None:
+        batch.problems.append(Problem(file, sheet, None, None, mapped.problem))
+        batch.sheets.append(SheetResult(file, sheet, None, sha, 0, 0, (), mapped.problem,
+                                        mapped.profile))
+        return
+    for rec, replace in mapped.recognised:
+        if not rec.data_rows():
+            message = mapped.no_rows or "no data rows under the header"
+            if not any(p.message == message and p.file == file for p in batch.problems):
+                batch.problems.append(Problem(file, rec.sheet.sheet, None, None, message))
+        _validate_sheet(rec, batch, sha, message=mapped.message or None,
+                        profile=mapped.profile, replace=replace)
 
 
 def _load(con: duckdb.DuckDBPyConnection, batch: _Batch, *, user: str, strict: bool
@@ -316,6 +360,8 @@ def _load(con: duckdb.DuckDBPyConnection, batch: _Batch, *, user: str, strict: b
             row["import_id"] = import_id
         if source.accumulate:
             _delete_keys(con, source, rows)
+        elif name in batch.per_project and name not in batch.whole:
+            _delete_projects(con, source, rows)
         else:
             con.execute(f"DELETE FROM {name}")
         loaded[name] = insert_rows(con, name, rows)
@@ -351,6 +397,14 @@ def _delete_keys(con: duckdb.DuckDBPyConnection, source: Source,
         con.execute("DROP TABLE _keys")
 
 
+def _delete_projects(con: duckdb.DuckDBPyConnection, source: Source,
+                     rows: list[dict[str, Any]]) -> None:
+    """Delete the rows of the projects the incoming rows belong to (a project file or a
+    plan replaces its own project's rows, not the whole source)."""
+    ids = sorted({r["project_id"] for r in rows if r.get("project_id") is not None})
+    con.execute(f"DELETE FROM {source.name} WHERE project_id IN (SELECT unnest(?))", [ids])
+
+
 def import_files(
     files: Sequence[tuple[str, bytes]],
     db_path: Path | str,
@@ -360,13 +414,17 @@ def import_files(
     user: str | None = None,
     progress: Progress | None = None,
     refused: Sequence[tuple[str, int]] = (),
+    mapping: profiles.MappingOptions | None = None,
 ) -> ImportReport:
     """Validate (name, bytes) pairs and, unless ``dry_run``, load them as one new version.
 
     Nothing is written when no row is valid, or with ``strict`` when any problem was found.
     ``refused``: (name, size) of files too large to read (see ``validate_files``).
+    ``mapping``: import profiles (default: every saved and built-in profile).
     """
-    batch = validate_files(files, progress, refused=refused)
+    if mapping is None:
+        mapping = profiles.default_options(db_path)
+    batch = validate_files(files, progress, refused=refused, mapping=mapping)
     valid = {name: len(rows) for name, rows in batch.rows.items() if rows}
     common = dict(sheets=tuple(batch.sheets), problems=tuple(batch.problems), valid=valid,
                   strict=strict)
@@ -391,6 +449,7 @@ def import_paths(
     dry_run: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    mapping: profiles.MappingOptions | None = None,
 ) -> ImportReport:
     """Import files and folders from disk (see ``import_files``)."""
     try:
@@ -406,7 +465,7 @@ def import_paths(
         return ImportReport(sheets=(), problems=(Problem(", ".join(map(str, paths)), None, None,
                                                          None, "no importable files found"),))
     return import_files(files, db_path, strict=strict, dry_run=dry_run, user=user,
-                        progress=progress, refused=refused)
+                        progress=progress, refused=refused, mapping=mapping)
 
 
 def _current_user() -> str:
