@@ -341,7 +341,7 @@ def _add_mapped(mapped: profiles.Resolution, batch: _Batch, file: str, sheet: st
             message = mapped.no_rows or "no data rows under the header"
             if not any(p.message == message and p.file == file for p in batch.problems):
                 batch.problems.append(Problem(file, rec.sheet.sheet, None, None, message))
-        _validate_sheet(rec, batch, sha, message=mapped.message or None,
+        _validate_sheet(rec, batch, sha, message=mapped.message(rec.source.name) or None,
                         profile=mapped.profile, replace=replace)
 
 

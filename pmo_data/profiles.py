@@ -173,7 +173,8 @@ class Resolution:
 
     ``recognised``: one ``Recognised`` per target, with the replace rule of each.
     ``problem``: why nothing could be mapped (one line), else None. ``notes``: sentences
-    for the import report (which optional columns were missing, cells left blank).
+    for the import report (which optional columns were missing); ``source_notes``: those
+    about one source's rows only (cells left blank).
     """
 
     recognised: tuple[tuple[Recognised, Replace], ...] = ()
@@ -181,12 +182,14 @@ class Resolution:
     problem: str | None = None
     notes: tuple[str, ...] = ()
     no_rows: str = ""
+    source_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
-    def message(self) -> str:
-        """The report's message for the sheet: the profile used and the notes."""
+    def message(self, source: str | None = None) -> str:
+        """The report's message for a sheet's rows of ``source``: the profile used and
+        the notes."""
         head = f"profile {self.profile}" if self.profile else ""
-        return "; ".join(p for p in (head, *self.notes) if p)
+        own = self.source_notes.get(source or "", ())
+        return "; ".join(p for p in (head, *self.notes, *own) if p)
 
 
 # --- applying a profile -----------------------------------------------------------------
@@ -355,11 +358,12 @@ def apply_profile(profile: Profile, sheet: RawSheet,
     recognised: list[tuple[Recognised, Replace]] = []
     notes: list[str] = []
     used: set[int] = set()
+    source_notes: dict[str, tuple[str, ...]] = {}
     for target, where in zip(profile.targets, located, strict=True):
         rec, target_notes = _map_target(sheet, header_row, target, where, settings, data)
         recognised.append((rec, target.replace))
         used.update(int(i) for i in rec.extra)
-        notes.extend(target_notes)
+        source_notes[target.source] = tuple(target_notes)
     header = sheet.rows[header_row]
     unused = tuple(header_label(c) for i, c in enumerate(header)
                    if i not in used and header_label(c))
@@ -367,7 +371,7 @@ def apply_profile(profile: Profile, sheet: RawSheet,
     if optional_missing:
         notes.insert(0, f"columns not in the file (left blank): {', '.join(optional_missing)}")
     return Resolution(tuple(recognised), profile.name, None, tuple(notes),
-                      profile.no_rows if not data else "")
+                      profile.no_rows if not data else "", source_notes)
 
 
 def _header_sets(sheet: RawSheet) -> Iterable[frozenset[str]]:

@@ -226,7 +226,7 @@ def _extract(project: Any) -> ProjectData:
         actual_finish=actual,
         percent_complete=percent,
         status_date=_date(props.getStatusDate()) or _date(props.getLastSaved()),
-        task_count=len(real),
+        task_count=len(leaves),
         milestones=milestones,
     )
 
@@ -357,10 +357,10 @@ def to_resolution(data: ProjectData, name: str, settings: Mapping[str, str] | No
     if rows:
         recognised.append((_recognised(name, "tasks", "milestones", 0, milestone_headers, rows),
                            "project"))
-    notes.insert(0, f"project file read with MPXJ: {data.task_count} tasks, "
-                 f"{len(data.milestones)} milestones, {_percent_text(data.percent_complete)} "
-                 "complete")
-    return Resolution(tuple(recognised), None, None, tuple(notes))
+    notes.insert(0, f"{_percent_text(data.percent_complete)} complete")
+    shared = (f"project file read with MPXJ: {data.task_count} tasks, "
+              f"{len(data.milestones)} milestones",)
+    return Resolution(tuple(recognised), None, None, shared, "", {"projects": tuple(notes)})
 
 
 def _percent_text(value: float | None) -> str:
