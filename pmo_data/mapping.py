@@ -11,11 +11,14 @@ column, the file column that fits it best. Two kinds of evidence are combined:
 
 A column's score is ``0.65 x header + 0.35 x shape``; with no header evidence at all the
 shape alone may still propose a column (at half weight), so a "Health" column of
-Red/Yellow/Green is offered as the RAG. A file column is proposed for at most one contract
-column of a source (greedy, best score first) and only above ``MIN_SCORE``. A source's
-score is 0.7 x the mean of its required columns' scores (0 where none fits) + 0.3 x the
-share of the file's columns it explains. Unknown vocabulary values ("Yellow", "Not started") get a
-suggested contract value from a short table of common exports' words, then by spelling.
+Red/Yellow/Green is offered as the RAG. A typed column (date, number, financial year) is
+never proposed for file values that mostly do not read as such. A file column is proposed
+for at most one contract column of a source (greedy, best score first) and only above
+``MIN_SCORE``. A source's score is 0.7 x the mean of its required columns' scores (0 where
+none fits) + 0.3 x the share of the file's columns it explains. Unknown vocabulary values
+("Yellow", "Not started") get a suggested contract value from a short table of common
+exports' words, then by spelling (words are folded: "health" reads as "rag", "target" as
+"planned", "finish" as "end" ...).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ SAMPLE_ROWS = 200
 MIN_SCORE = 0.42
 LIKELY_SOURCE_SCORE = 0.3
 HEADER_WEIGHT = 0.65
+_TYPED = frozenset({"date", "month", "int", "float", "money", "percent", "fy"})
 
 #: Words common exports use that the contract's vocabularies do not list, with the value
 #: proposed for them (the user confirms or changes each on the Import page).
@@ -296,6 +300,8 @@ def header_score(header: str, column: Column) -> float:
 def _score(col: FileColumn, column: Column) -> float:
     head = header_score(col.header, column)
     shape = col.shape.fit(column)
+    if col.shape.filled and column.kind in _TYPED and shape < 0.3:
+        return 0.0  # a column whose values are not dates (numbers ...) cannot be one
     if head < 0.3:
         return 0.5 * shape if column.kind in ("vocab", "date", "fy") else 0.0
     return HEADER_WEIGHT * head + (1 - HEADER_WEIGHT) * shape

@@ -293,17 +293,25 @@ def _status(m: Milestone) -> str:
     return "In progress" if m.percent_complete else "Not started"
 
 
-def _recognised(file: str, sheet: str, source: str, header_row: int,
-                columns: dict[str, str], rows: dict[int, dict[str, Any]]) -> Recognised:
+@dataclass(frozen=True)
+class _ProjectSheet(Recognised):
+    """A ``Recognised`` whose rows are numbered by the file's own numbers (the task ID for
+    milestones), so an error line points at the task in Microsoft Project."""
+
+    numbered: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+
+    def data_rows(self) -> list[tuple[int, list[Any]]]:
+        return [(number, list(cells)) for number, cells in self.numbered]
+
+
+def _recognised(file: str, sheet: str, source: str, columns: dict[str, str],
+                rows: dict[int, dict[str, Any]]) -> Recognised:
     names = list(columns)
-    size = max([header_row, *rows]) + 1
-    cells: list[list[Any]] = [[] for _ in range(size)]
-    cells[header_row] = names
-    for index, values in rows.items():
-        cells[index] = [values.get(n) for n in names]
-    raw = RawSheet(file=file, sheet=sheet, rows=cells, errors={})
+    raw = RawSheet(file=file, sheet=sheet, rows=[names], errors={})
     mapping = {n: (i, columns[n]) for i, n in enumerate(names)}
-    return Recognised(raw, SOURCES[source], header_row, mapping, ())
+    numbered = tuple((number, tuple(values.get(n) for n in names))
+                     for number, values in sorted(rows.items()))
+    return _ProjectSheet(raw, SOURCES[source], 0, mapping, (), numbered)
 
 
 def to_resolution(data: ProjectData, name: str, settings: Mapping[str, str] | None = None
@@ -343,7 +351,7 @@ def to_resolution(data: ProjectData, name: str, settings: Mapping[str, str] | No
     if group is None:
         notes.append("no service group in the file: set Category in the file's properties, or "
                      "give it with --set service_group=... or on the Import page")
-    first = _recognised(name, "project", "projects", 0, headers, {1: project})
+    first = _recognised(name, "project", "projects", headers, {2: project})
     rows = {m.task_id if m.task_id > 0 else i + 1: {
         "project_id": pid, "milestone_id": m.unique_id, "milestone": m.name,
         "baseline_date": m.baseline_finish, "forecast_date": m.finish,
@@ -355,7 +363,7 @@ def to_resolution(data: ProjectData, name: str, settings: Mapping[str, str] | No
                          "status": "% Complete"}
     recognised: list[tuple[Recognised, Any]] = [(first, "project")]
     if rows:
-        recognised.append((_recognised(name, "tasks", "milestones", 0, milestone_headers, rows),
+        recognised.append((_recognised(name, "tasks", "milestones", milestone_headers, rows),
                            "project"))
     notes.insert(0, f"{_percent_text(data.percent_complete)} complete")
     shared = (f"project file read with MPXJ: {data.task_count} tasks, "
