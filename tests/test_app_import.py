@@ -41,7 +41,7 @@ def test_upload_preview_then_load(db: Path) -> None:
 
 def test_templates_offered_for_every_source(db: Path) -> None:
     at = page("import_data").run()
-    labels = [b.label for b in at.get("download_button")]
+    labels = [b.label for b in at.get("download_button") if b.key.startswith("template_")]
     assert "Training records" in labels and "Projects" in labels
     assert len(labels) == 10
 
@@ -73,4 +73,59 @@ def test_viewer_cannot_import(db: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert len(at.get("file_uploader")) == 0
     at.user = {"is_logged_in": True, "email": "pm@trust.nhs.uk"}
     at.run()
-    assert not at.error and len(at.get("file_uploader")) == 1
+    assert not at.error and [u.key for u in at.get("file_uploader")] == ["uploads",
+                                                                         "map:import_file"]
+
+
+TRACKER_CSV = (b"Scheme Ref,Scheme,Directorate,Phase,Kick-off,Target finish,Health\n"
+               b"SR-1,Ward move,Medicine,In progress,01/04/2025,31/03/2026,Yellow\n"
+               b"SR-2,New clinic,Surgery,Not started,01/05/2025,31/02/2026,Green\n")
+
+
+def _select(at, label: str):  # noqa: ANN001, ANN202 - AppTest elements
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def test_mapping_step_then_saved_profile_maps_the_next_file(db: Path) -> None:
+    at = page("import_data").run()
+    at.file_uploader(key="uploads").set_value([("tracker.csv", TRACKER_CSV, "text/csv")]).run()
+    assert not at.exception
+    assert "Map tracker.csv : tracker" in [s.value for s in at.subheader]
+    assert _select(at, "Source").value == "projects"
+    assert _select(at, "project_id *").value == "Scheme Ref"
+    assert _select(at, "planned_end_date *").value == "Target finish"
+    assert _select(at, "Not started (1 rows)").value == "Pipeline"  # unknown stage word
+    assert any("Required columns not mapped: project_name" in w.value for w in at.warning)
+    save = next(b for b in at.button if b.label == "Save profile")
+    assert save.disabled
+    _select(at, "project_name *").set_value("Scheme").run()
+    assert not at.exception
+    preview = at.dataframe[-3].value  # rows as they would load
+    assert list(preview["project_id"]) == ["SR-1"] and list(preview["stage"]) == ["Delivery"]
+    errors = at.dataframe[-2].value
+    assert list(errors["Row error"]) == [
+        "tracker.csv:tracker:3:Target finish: impossible date (31/02/2026)"]
+    name = next(t for t in at.text_input if t.label == "Profile name")
+    name.set_value("Scheme tracker").run()
+    next(b for b in at.button if b.label == "Save profile").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Saved profile Scheme tracker (version 2)") for s in at.success)
+    assert "Map tracker.csv : tracker" not in [s.value for s in at.subheader]
+    assert at.dataframe[0].value["Message"].iloc[0] == "profile Scheme tracker"
+    second = TRACKER_CSV.replace(b"31/02/2026", b"28/02/2026")
+    at.file_uploader(key="uploads").set_value([("april.csv", second, "text/csv")]).run()
+    assert at.dataframe[0].value["Message"].iloc[0] == "profile Scheme tracker"
+    next(b for b in at.button if b.label == "Load").click().run()
+    assert not at.exception
+    lines = [s.value for s in at.success]
+    assert any(line.startswith("april.csv:april: projects (profile Scheme tracker), 2 rows read, "
+                               "2 valid") for line in lines)
+    assert Store(db).current().number == 3
+
+
+def test_profiles_section_lists_builtins(db: Path) -> None:
+    at = page("import_data").run()
+    table = next(df.value for df in at.dataframe if "Profile" in df.value.columns)
+    assert list(table["Profile"]) == ["Microsoft Planner", "Smartsheet portfolio",
+                                      "GMPP annual data"]
+    assert "Download TOML" in [b.label for b in at.get("download_button")]
