@@ -146,7 +146,7 @@ def _target(data: bytes, file: str, sheet: str, proposal: mapping.Proposal, sour
 
 def _draft(data: bytes, file: str, sheet: str, proposal: mapping.Proposal) -> profiles.Profile:
     source = st.session_state.get(_key(file, sheet, "source"), proposal.sources[0].source)
-    name = st.session_state.get(_key(file, sheet, "name"), "") or "unsaved mapping"
+    name = st.session_state.get(_key(file, sheet, "name"), "") or "from this page (not saved)"
     return mapping.draft_profile(name, proposal,
                                  [_target(data, file, sheet, proposal, source)])
 
@@ -234,7 +234,8 @@ def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) 
         st.markdown(f"**Rows as they would load** (first {min(len(rows), PREVIEW_ROWS)})")
         st.dataframe(rows, hide_index=True)
         if problems:
-            st.warning(f"{len(problems)} row errors: these rows will not load.")
+            st.warning(f"{len(problems)} row error{'s' if len(problems) > 1 else ''}: "
+                       "these rows will not load.")
             st.dataframe([{"Row error": line} for line in problems], hide_index=True)
         else:
             st.success("Every row of this sheet is valid with this mapping.")
@@ -321,8 +322,9 @@ def profiles_section() -> None:
                             file_name=f"{chosen}.toml", mime="application/toml",
                             key="map:export")
     with right:
-        upload = st.file_uploader("Import a profile (.toml)", type=["toml"],
-                                  key="map:import_file")
+        if not st.toggle("Import a profile from a TOML file", key="map:import_open"):
+            return
+        upload = st.file_uploader("Profile (.toml)", type=["toml"], key="map:import_file")
         if upload is not None and st.button("Save imported profile", key="map:import"):
             try:
                 profile = profiles.profile_from_toml(upload.getvalue().decode("utf-8"))
