@@ -41,13 +41,14 @@ def _key(file: str, sheet: str, *parts: str) -> str:
     return ":".join(("map", digest, *parts))
 
 
-def _version() -> int:
+def _version() -> tuple[str, int]:
+    """The database name and current version: the cache key of everything that reads it."""
     ref = ui.current_db()
-    return ref.version if ref else 0
+    return str(ui.db_path()), (ref.version if ref else 0)
 
 
 @st.cache_data(max_entries=16, show_spinner="Validating")
-def _validate(files: Files, version: int, drafts: tuple[tuple[str, str, str], ...],
+def _validate(files: Files, version: tuple[str, int], drafts: tuple[tuple[str, str, str], ...],
               settings: tuple[tuple[str, str], ...]) -> ingest.ImportReport:
     """The dry-run report with saved and built-in profiles, plus the drafts (TOML text)."""
     from pmo_data import ingest
@@ -57,7 +58,7 @@ def _validate(files: Files, version: int, drafts: tuple[tuple[str, str, str], ..
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _sheet_preview(files: Files, version: int, draft: tuple[str, str, str],
+def _sheet_preview(files: Files, version: tuple[str, int], draft: tuple[str, str, str],
                    settings: tuple[tuple[str, str], ...]) -> tuple[list[dict[str, Any]],
                                                                   list[str]]:
     """The rows of one sheet exactly as the draft would load them (first rows), and every
@@ -80,9 +81,14 @@ def _sheet_preview(files: Files, version: int, draft: tuple[str, str, str],
 
 def _options(drafts: Sequence[tuple[str, str, str]], settings: Sequence[tuple[str, str]]
              ) -> profiles.MappingOptions:
-    base = profiles.default_options(ui.db_path(), settings=dict(settings))
     parsed = {(f, s): profiles.profile_from_toml(t) for f, s, t in drafts}
-    return profiles.MappingOptions(base.profiles, None, base.settings, parsed)
+    return profiles.MappingOptions(_all_profiles(_version()), None, dict(settings), parsed)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _all_profiles(version: tuple[str, int]) -> tuple[profiles.Profile, ...]:
+    """Saved (in this database version) and built-in profiles."""
+    return profiles.all_profiles(ui.db_path())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -248,6 +254,7 @@ def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) 
             st.error(str(exc))
         else:
             ui.clear_caches()
+            _all_profiles.clear()
             st.session_state["map:saved"] = (f"Saved profile {draft.name} (version {version}): "
                                              "files with these headers are now mapped by it.")
             st.rerun()
@@ -279,7 +286,7 @@ def _vocabulary_inputs(data: bytes, file: str, sheet: str, proposal: mapping.Pro
 def _values_needed(report: ingest.ImportReport) -> list[tuple[str, str]]:
     """(profile, column) of required columns a profile that fits an upload's headers
     cannot find in the file (e.g. the date GMPP data is as at)."""
-    every = {p.name: p for p in profiles.all_profiles(ui.db_path())}
+    every = {p.name: p for p in _all_profiles(_version())}
     needed = []
     for s in report.sheets:
         profile = every.get(s.profile or "")
@@ -309,7 +316,7 @@ def saved_message() -> None:
 
 def profiles_section() -> None:
     """Saved and built-in profiles: export one as TOML, import a TOML file."""
-    every = profiles.all_profiles(ui.db_path())
+    every = _all_profiles(_version())
     st.dataframe([{"Profile": p.name, "Sources": ", ".join(t.source for t in p.targets),
                    "Kind": "built-in" if p.builtin else "saved",
                    "Saved by": p.saved_by or ""} for p in every], hide_index=True)
@@ -334,4 +341,5 @@ def profiles_section() -> None:
                 st.error(f"{upload.name}: {exc}")
             else:
                 ui.clear_caches()
+                _all_profiles.clear()
                 st.success(f"Saved profile {profile.name} (version {version}).")
