@@ -143,3 +143,19 @@ def test_profile_imported_from_toml(db: Path) -> None:
     assert not at.exception
     assert any(s.value == "Saved profile Our Planner (version 2)." for s in at.success)
     assert [p.name for p in saved_profiles(db)] == ["Our Planner"]
+
+
+def test_project_file_upload_shows_the_project_and_milestones(db: Path, tmp_path: Path) -> None:
+    from project_support import sample_tasks, write_project
+
+    path = write_project(tmp_path / "P0123 EPR rollout.xml", sample_tasks(6))
+    at = page("import_data").run()
+    at.file_uploader(key="uploads").set_value(
+        [(path.name, path.read_bytes(), "application/xml")]).run()
+    assert not at.exception
+    sheets = at.dataframe[0].value
+    assert list(sheets["Source"]) == ["projects", "milestones"]
+    assert sheets["Message"].iloc[0].startswith("project file read with MPXJ: 6 tasks, "
+                                                "2 milestones")
+    next(b for b in at.button if b.label == "Load").click().run()
+    assert any("loaded 3 rows into version 2" in s.value for s in at.success)
