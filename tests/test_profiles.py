@@ -313,3 +313,29 @@ def test_excel_error_cells_keep_their_position() -> None:
                      {(1, 4): "#REF!"})
     (rec, _), = profiles.apply_profile(tracker_profile(), sheet).recognised
     assert rec.sheet.errors == {(1, rec.columns["start_date"][0]): "#REF!"}
+
+
+def test_planner_xlsx_with_real_dates(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tasks"
+    for row in ([["Plan name", "Ward moves"], ["Plan ID", "abc"],
+                 ["Date of export", datetime(2026, 3, 1)], [],
+                 ["Task ID", "Task Name", "Bucket Name", "Progress", "Due Date",
+                  "Completed Date"],
+                 ["t1", "Move ward 3", "Moves", "Completed", datetime(2026, 1, 9),
+                  datetime(2026, 1, 12)]]):
+        sheet.append(row)
+    book.save(tmp_path / "plan.xlsx")
+    report = import_files([("plan.xlsx", (tmp_path / "plan.xlsx").read_bytes())],
+                          tmp_path / "pmo.duckdb")
+    assert report.problems == () and report.loaded == {"milestones": 1}
+    assert report.summary_lines()[0] == ("plan.xlsx:Tasks: milestones (profile Microsoft "
+                                         "Planner), 1 rows read, 1 valid, 0 rejected; not "
+                                         "stored: Bucket Name")
+    with duckdb.connect(str(Store(tmp_path / "pmo.duckdb").current().path),
+                        read_only=True) as con:
+        assert con.execute("SELECT project_id, baseline_date, actual_date FROM milestones"
+                           ).fetchall() == [("Ward moves", date(2026, 1, 9), date(2026, 1, 12))]
