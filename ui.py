@@ -26,7 +26,7 @@ from pmo_data.sealed import UnsealedVersion, check_sealed
 from pmo_data.store import Store
 
 if TYPE_CHECKING:  # the import machinery (pydantic, readers) loads only when uploads come
-    from pmo_data import ingest
+    pass
 
 T = TypeVar("T")
 
@@ -143,15 +143,6 @@ def clear_caches() -> None:
     """Forget cached query results (after an import or rollback the version changes, so
     old entries would simply never be hit; clearing frees memory at once)."""
     _cached_call.clear()
-
-
-@st.cache_data(max_entries=8, show_spinner="Validating")
-def validate_uploads(files: tuple[tuple[str, bytes], ...]) -> ingest.ImportReport:
-    """Validate uploaded (name, bytes) pairs once per distinct upload (nothing written), in
-    a child process with hard memory and time limits (``ingest.import_isolated``)."""
-    from pmo_data import ingest
-
-    return ingest.import_isolated(list(files), db_path(), dry_run=True)
 
 
 # --- shared filters ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+import mapping_ui
 import ui
 from pmo_data import limits, templates
 from pmo_data.schema import SOURCES_LIST
@@ -15,14 +16,16 @@ ui.require_role("importer")
 ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "
                "log or the five-year plan. Sources are recognised by their columns.")
 
-uploads = st.file_uploader("Export files (.xlsx, .xls, .ods, .csv)", accept_multiple_files=True,
-                           type=["xlsx", "xlsm", "xls", "ods", "csv"], key="uploads",
-                           max_upload_size=MAX_UPLOAD_MB)
+uploads = st.file_uploader("Export files (.xlsx, .xls, .ods, .csv; Microsoft Project .mpp, "
+                           ".mpx, .xml; Primavera .xer)", accept_multiple_files=True,
+                           type=["xlsx", "xlsm", "xls", "ods", "csv", "mpp", "mpx", "xml",
+                                 "xer"], key="uploads", max_upload_size=MAX_UPLOAD_MB)
 strict = st.checkbox("Strict: load nothing if any row fails", key="strict")
 
 if uploads:
     files = [(f.name, f.getvalue()) for f in uploads]
-    preview = ui.validate_uploads(tuple(files))
+    mapping_ui.saved_message()
+    preview, mapping = mapping_ui.upload_preview(tuple(files))  # saved profiles apply
     st.subheader("Validation preview")
     st.dataframe(preview.sheet_rows(), hide_index=True)
     if preview.problems:
@@ -30,6 +33,7 @@ if uploads:
         st.dataframe(preview.problem_rows(), hide_index=True)
     else:
         st.success("Every row is valid.")
+    mapping_ui.mapping_step(tuple(files))  # sheets no source or profile fits
     force = False
     if preview.held:
         for sentence in preview.held:
@@ -41,7 +45,7 @@ if uploads:
 
         with st.spinner("Loading (in a separate process)"):
             report = ingest.import_isolated(files, ui.db_path(), strict=strict, force=force,
-                                            user=ui.user_email())
+                                            user=ui.user_email(), mapping=mapping)
         ui.clear_caches()
         for line in report.summary_lines():
             (st.success if report.version else st.error)(line)
@@ -55,6 +59,11 @@ for index, source in enumerate(SOURCES_LIST):
         file_name=f"{source.name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"template_{source.name}")
+
+st.subheader("Import profiles")
+st.caption("How exports of other tools map onto the sources: built in for Microsoft Planner, "
+           "Smartsheet and GMPP data, and the ones saved here.")
+mapping_ui.profiles_section()
 
 st.subheader("Versions")
 store = Store(ui.db_path())

@@ -35,9 +35,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace, *, dry_run: bool) -> int:
     from pmo_data.ingest import import_paths
+    from pmo_data.profiles import ProfileError
+    from pmo_data.profiles_cli import mapping_from_args
 
-    report = import_paths(args.paths, db_path_from_env(getattr(args, "db", None)),
-                          strict=getattr(args, "strict", False), dry_run=dry_run,
+    db = db_path_from_env(getattr(args, "db", None))
+    try:
+        mapping = mapping_from_args(args, db)  # --profile / --set (import profiles)
+    except (ProfileError, ValueError) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    report = import_paths(args.paths, db, strict=getattr(args, "strict", False),
+                          dry_run=dry_run, mapping=mapping,
                           force=getattr(args, "force", False))
     for problem in report.problems:
         print(problem.line(), file=sys.stderr)
@@ -95,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="report as import would, write nothing")
     val.add_argument("paths", nargs="+")
     val.set_defaults(func=lambda a: _cmd_import(a, dry_run=True))
+    from pmo_data.profiles_cli import add_import_options
+
+    for command in (imp, val):
+        add_import_options(command)  # --profile NAME, --set COLUMN=VALUE
 
     rb = sub.add_parser("rollback", help="serve the previous database version again")
     rb.add_argument("--db", default=None)
@@ -105,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--db", default=None)
     ver.set_defaults(func=_cmd_versions)
 
-    for module in ("pmo_data.spc_cli", "pmo_data.metrics_cli", "pmo_data.export_cli"):
+    for module in ("pmo_data.spc_cli", "pmo_data.metrics_cli", "pmo_data.export_cli",
+                   "pmo_data.profiles_cli"):
         try:
             register = __import__(module, fromlist=["register"]).register
         except ModuleNotFoundError:

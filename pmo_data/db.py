@@ -63,11 +63,26 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
     for source in SOURCES_LIST:
         con.execute(table_ddl(source))
+    add_missing_columns(con)
     con.execute(
         "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET "
         "value = excluded.value",
         [str(SCHEMA_VERSION)],
     )
+
+
+def add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Add contract columns a database made by an earlier release lacks (an optional
+    column added to the contract, e.g. projects.percent_complete); new columns are NULL
+    for the rows already there. Names and types come from the registry only."""
+    rows = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                       "WHERE schema_name = 'main'").fetchall()
+    present = {(t, c) for t, c in rows}
+    for source in SOURCES_LIST:
+        for column in source.columns:
+            if (source.name, column.name) not in present:
+                con.execute(f'ALTER TABLE {source.name} ADD COLUMN "{column.name}" '
+                            f"{column.sql_type}")
 
 
 def insert_rows(

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 from pydantic import ValidationError
 
+from pmo_data import profiles, project_files
 from pmo_data.db import insert_rows
 from pmo_data.limits import MAX_CELL_CHARS, max_file_bytes, max_upload_mb
 from pmo_data.parse import is_blank
@@ -78,6 +79,7 @@ class SheetResult:
     rows_valid: int
     extra_columns: tuple[str, ...] = ()
     message: str | None = None
+    profile: str | None = None  # the import profile that mapped the sheet, if any
 
     @property
     def rows_rejected(self) -> int:
@@ -136,7 +138,8 @@ class ImportReport:
             if s.source is None:
                 continue
             extra = f"; not stored: {', '.join(s.extra_columns)}" if s.extra_columns else ""
-            lines.append(f"{s.file}:{s.sheet}: {s.source}, {s.rows_read} rows read, "
+            mapped = f" ({s.message})" if s.message else ""
+            lines.append(f"{s.file}:{s.sheet}: {s.source}{mapped}, {s.rows_read} rows read, "
                          f"{s.rows_valid} valid, {s.rows_rejected} rejected{extra}")
         verb = "valid" if self.dry_run else "loaded"
         counts = self.valid if self.dry_run else self.loaded
@@ -168,6 +171,10 @@ class _Batch:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     rejected: list[tuple[str, Problem]] = field(default_factory=list)  # (source, problem)
     headers: dict[tuple[str, str, str], str] = field(default_factory=dict)  # file, sheet, col
+    #: Sources some sheet replaces whole, and sources whose sheets replace only the rows of
+    #: the projects they hold (a project file, a Planner plan): see ``_load``.
+    whole: set[str] = field(default_factory=set)
+    per_project: set[str] = field(default_factory=set)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -209,8 +216,10 @@ def _message(error: dict[str, Any], column: Column) -> str:
     return str(error["msg"])
 
 
-def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
+def _validate_sheet(rec: Recognised, batch: _Batch, sha: str, *, message: str | None = None,
+                    profile: str | None = None, replace: str = "source") -> None:
     source = rec.source
+    (batch.per_project if replace == "project" else batch.whole).add(source.name)
     model = ROW_MODELS[source.name]
     sheet = rec.sheet
     valid = 0
@@ -237,10 +246,14 @@ def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
         try:
             parsed = model.model_validate(raw)
         except ValidationError as exc:
+            seen = set()  # one file cell mapped to two columns is reported once
             for err in exc.errors():
                 name = str(err["loc"][0])
                 problem = Problem(sheet.file, sheet.sheet, rownum, rec.columns[name][1],
                                   _message(err, source.column(name)), show_value(raw.get(name)))
+                if problem in seen:
+                    continue
+                seen.add(problem)
                 batch.problems.append(problem)
                 batch.rejected.append((source.name, problem))
             continue
@@ -249,7 +262,7 @@ def _validate_sheet(rec: Recognised, batch: _Batch, sha: str) -> None:
         batch.rows[source.name].append(row)
         valid += 1
     batch.sheets.append(SheetResult(sheet.file, sheet.sheet, source.name, sha, len(data), valid,
-                                    rec.extra))
+                                    rec.extra, message, profile))
 
 
 def _check_duplicates(batch: _Batch) -> None:
@@ -283,18 +296,20 @@ def _check_duplicates(batch: _Batch) -> None:
             counts[(row["source_file"], row["source_sheet"])] += 1
         batch.sheets = [
             SheetResult(s.file, s.sheet, s.source, s.sha256, s.rows_read,
-                        counts[(s.file, s.sheet)], s.extra_columns, s.message)
+                        counts[(s.file, s.sheet)], s.extra_columns, s.message, s.profile)
             if s.source == name else s
             for s in batch.sheets
         ]
 
 
 def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *,
-                   refused: Sequence[tuple[str, int]] = ()) -> _Batch:
+                   refused: Sequence[tuple[str, int]] = (),
+                   mapping: profiles.MappingOptions | None = None) -> _Batch:
     """Read, recognise and validate (name, bytes) pairs; nothing is written.
 
     A file over the size limit (``max_file_bytes``) is refused before any parser sees it;
     ``refused`` names (with their sizes) files too large to have been read at all.
+    ``mapping``: import profiles for sheets the contract does not recognise (None: none).
     """
     batch = _Batch()
     limit = max_file_bytes()
@@ -311,6 +326,10 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
                                             "over the size limit"))
             continue
         sha = hashlib.sha256(data).hexdigest()
+        if project_files.is_project_file(name):  # MS Project / Primavera, read with MPXJ
+            _add_mapped(project_files.resolve(data, name, mapping and mapping.settings),
+                        batch, name, "-", sha)
+            continue
         try:
             sheets: list[RawSheet] = read_bytes(data, name)
         except ReadError as exc:
@@ -330,6 +349,13 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
             continue
         for sheet in sheets:
             found = recognise(sheet)
+            try:
+                mapped = profiles.resolve(sheet, found, mapping)  # import profiles
+            except profiles.ProfileError as exc:
+                mapped = profiles.Resolution(problem=str(exc))
+            if mapped is not None:
+                _add_mapped(mapped, batch, name, sheet.sheet, sha)
+                continue
             if isinstance(found, Unrecognised):
                 if not found.skipped:
                     batch.problems.append(Problem(name, sheet.sheet, None, None, found.message))
@@ -342,6 +368,24 @@ def validate_files(files: Sequence[tuple[str, bytes]], progress: Progress | None
             _validate_sheet(found, batch, sha)
     _check_duplicates(batch)
     return batch
+
+
+def _add_mapped(mapped: profiles.Resolution, batch: _Batch, file: str, sheet: str,
+                sha: str) -> None:
+    """Validate the sheets an import profile or a project file made, or report why
+    nothing could be made (one line)."""
+    if mapped.problem is not None:
+        batch.problems.append(Problem(file, sheet, None, None, mapped.problem))
+        batch.sheets.append(SheetResult(file, sheet, None, sha, 0, 0, (), mapped.problem,
+                                        mapped.profile))
+        return
+    for rec, replace in mapped.recognised:
+        if not rec.data_rows():
+            message = mapped.no_rows or "no data rows under the header"
+            if not any(p.message == message and p.file == file for p in batch.problems):
+                batch.problems.append(Problem(file, rec.sheet.sheet, None, None, message))
+        _validate_sheet(rec, batch, sha, message=mapped.message(rec.source.name) or None,
+                        profile=mapped.profile, replace=replace)
 
 
 def _load(con: duckdb.DuckDBPyConnection, batch: _Batch, *, user: str, strict: bool
@@ -359,6 +403,8 @@ def _load(con: duckdb.DuckDBPyConnection, batch: _Batch, *, user: str, strict: b
             row["import_id"] = import_id
         if source.accumulate:
             _delete_keys(con, source, rows)
+        elif name in batch.per_project and name not in batch.whole:
+            _delete_projects(con, source, rows)
         else:
             con.execute(f"DELETE FROM {name}")
         loaded[name] = insert_rows(con, name, rows)
@@ -410,7 +456,8 @@ def rejected_share_limit() -> float:
 def shrinking_sources(batch: _Batch, db_path: Path | str) -> tuple[str, ...]:
     """Sentences for the sources a load would replace with far fewer rows than they hold.
 
-    Rule: a source replaced whole (not an accumulating one) whose sheets had more than
+    Rule: a source replaced whole (not an accumulating one, nor one that replaces only the
+    rows of the projects it holds, as project files do) whose sheets had more than
     ``rejected_share_limit()`` of their rows rejected, and whose valid rows are fewer than the
     rows the current version holds. (A wholly rejected file loads nothing anyway.)
     """
@@ -423,6 +470,8 @@ def shrinking_sources(batch: _Batch, db_path: Path | str) -> tuple[str, ...]:
         read = sum(s.rows_read for s in batch.sheets if s.source == name)
         if SOURCES[name].accumulate or not rows or not read:
             continue
+        if name in batch.per_project and name not in batch.whole:
+            continue  # replaces only its own projects' rows (a project file, a plan)
         rejected = read - len(rows)
         if rejected / read > limit:
             candidates.append((name, read, rejected, len(rows)))
@@ -441,6 +490,14 @@ def shrinking_sources(batch: _Batch, db_path: Path | str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _delete_projects(con: duckdb.DuckDBPyConnection, source: Source,
+                     rows: list[dict[str, Any]]) -> None:
+    """Delete the rows of the projects the incoming rows belong to (a project file or a
+    plan replaces its own project's rows, not the whole source)."""
+    ids = sorted({r["project_id"] for r in rows if r.get("project_id") is not None})
+    con.execute(f"DELETE FROM {source.name} WHERE project_id IN (SELECT unnest(?))", [ids])
+
+
 def import_files(
     files: Sequence[tuple[str, bytes]],
     db_path: Path | str,
@@ -451,6 +508,7 @@ def import_files(
     user: str | None = None,
     progress: Progress | None = None,
     refused: Sequence[tuple[str, int]] = (),
+    mapping: profiles.MappingOptions | None = None,
 ) -> ImportReport:
     """Validate (name, bytes) pairs and, unless ``dry_run``, load them as one new version.
 
@@ -458,8 +516,11 @@ def import_files(
     (unless ``force``) when a source would shrink because most of its rows were rejected
     (``shrinking_sources``; the report's ``held`` says which).
     ``refused``: (name, size) of files too large to read (see ``validate_files``).
+    ``mapping``: import profiles (default: every saved and built-in profile).
     """
-    batch = validate_files(files, progress, refused=refused)
+    if mapping is None:
+        mapping = profiles.default_options(db_path)
+    batch = validate_files(files, progress, refused=refused, mapping=mapping)
     valid = {name: len(rows) for name, rows in batch.rows.items() if rows}
     held = shrinking_sources(batch, db_path) if valid else ()
     common = dict(sheets=tuple(batch.sheets), problems=tuple(batch.problems), valid=valid,
@@ -486,6 +547,7 @@ def import_paths(
     force: bool = False,
     user: str | None = None,
     progress: Progress | None = None,
+    mapping: profiles.MappingOptions | None = None,
 ) -> ImportReport:
     """Import files and folders from disk (see ``import_files``)."""
     try:
@@ -501,7 +563,7 @@ def import_paths(
         return ImportReport(sheets=(), problems=(Problem(", ".join(map(str, paths)), None, None,
                                                          None, "no importable files found"),))
     return import_files(files, db_path, strict=strict, dry_run=dry_run, force=force, user=user,
-                        progress=progress, refused=refused)
+                        progress=progress, refused=refused, mapping=mapping)
 
 
 # --- the same, in a child process (uploads on the Import page) ---------------------------
@@ -512,7 +574,9 @@ DEFAULT_IMPORT_ADDRESS_SPACE_MB = 6144
 DEFAULT_IMPORT_TIMEOUT_S = 600
 
 
-def _import_limits(*, writes: bool) -> Any:
+def _import_limits() -> Any:
+    """The child's limits; it may write files (a new version, project files' temporary copy
+    for MPXJ)."""
     from pmo_data import isolate
 
     def setting(name: str, default: int) -> int:
@@ -525,7 +589,7 @@ def _import_limits(*, writes: bool) -> Any:
     wall = setting("PMO_IMPORT_TIMEOUT_S", DEFAULT_IMPORT_TIMEOUT_S)
     return isolate.Limits(
         address_space_mb=setting("PMO_IMPORT_ADDRESS_SPACE_MB", DEFAULT_IMPORT_ADDRESS_SPACE_MB),
-        cpu_s=wall, wall_s=float(wall), max_output_bytes=256 * 1024 * 1024, allow_files=writes)
+        cpu_s=wall, wall_s=float(wall), max_output_bytes=256 * 1024 * 1024, allow_files=True)
 
 
 def report_to_dict(report: ImportReport) -> dict[str, Any]:
@@ -561,31 +625,42 @@ def _failed_child(files: Sequence[tuple[str, bytes]], status: str, dry_run: bool
 
 def import_isolated(files: Sequence[tuple[str, bytes]], db_path: Path | str, *,
                     dry_run: bool = False, strict: bool = False, force: bool = False,
-                    user: str | None = None) -> ImportReport:
+                    user: str | None = None,
+                    mapping: profiles.MappingOptions | None = None) -> ImportReport:
     """``import_files`` in a child process under hard memory and time limits, so that no
     uploaded file can take the server's memory. A child that is stopped gives one problem
-    naming the files; nothing is loaded then (a load is one transaction on a copy)."""
+    naming the files; nothing is loaded then (a load is one transaction on a copy).
+    ``mapping`` (the app's own options, plain dataclasses) is pickled to the child; nothing
+    is ever unpickled from it (its answer is JSON)."""
+    import pickle
+
     from pmo_data import isolate
 
+    options = [] if mapping is None else [pickle.dumps(mapping)]
     payload = isolate.frame({"names": [n for n, _ in files], "db_path": str(db_path),
                              "dry_run": dry_run, "strict": strict, "force": force,
-                             "user": user}, [data for _, data in files])
+                             "user": user, "mapping": bool(options)},
+                            options + [data for _, data in files])
     outcome = isolate.run("pmo_data.ingest:_import_child", payload,
-                          _import_limits(writes=not dry_run))
+                          _import_limits())
     if outcome.status != "ok":
         return _failed_child(files, outcome.status, dry_run)
     return report_from_dict(json.loads(outcome.output))
 
 
 def _import_child(payload: bytes) -> bytes:
+    import pickle
+
     from pmo_data import isolate
 
     header, blobs = isolate.unframe(payload)
+    mapping = pickle.loads(blobs.pop(0)) if header.get("mapping") else None  # from the parent
     names = [str(n) for n in header["names"]]  # type: ignore[union-attr]
     report = import_files(list(zip(names, blobs, strict=True)), str(header["db_path"]),
                           dry_run=bool(header["dry_run"]), strict=bool(header["strict"]),
                           force=bool(header["force"]),
-                          user=str(header["user"]) if header.get("user") else None)
+                          user=str(header["user"]) if header.get("user") else None,
+                          mapping=mapping)
     return json.dumps(report_to_dict(report)).encode("utf-8")
 
 

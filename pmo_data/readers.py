@@ -31,7 +31,9 @@ from pmo_data import limits
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
-SUPPORTED_SUFFIXES = CSV_SUFFIXES | WORKBOOK_SUFFIXES
+#: Microsoft Project / Primavera files: read by ``project_files`` (MPXJ), not here.
+PROJECT_SUFFIXES = frozenset({".mpp", ".mpt", ".mpx", ".xml", ".xer"})
+SUPPORTED_SUFFIXES = CSV_SUFFIXES | WORKBOOK_SUFFIXES | PROJECT_SUFFIXES
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file (xls, or encrypted xlsx)
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -488,6 +490,8 @@ def read_bytes(data: bytes, file: str) -> list[RawSheet]:
         return [read_csv_bytes(data, file)]
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook_bytes(data, file)
+    if suffix in PROJECT_SUFFIXES:
+        raise ReadError("a project file: import it (project files are read with MPXJ)")
     listed = ", ".join(sorted(SUPPORTED_SUFFIXES))
     raise ReadError(f"unsupported file type {suffix or '(none)'}; use one of {listed}")
 

@@ -307,6 +307,9 @@ SOURCES_LIST: tuple[Source, ...] = (
                aliases=("Spend", "Spend to Date", "Actual Spend", "Spend to date (£)")),
             _c("last_updated", "date", "When the register entry last changed.",
                aliases=("Last Updated", "Modified", "Last Modified")),
+            _c("percent_complete", "percent", "Per cent complete, 0-100 (e.g. from the "
+               "project's schedule).", ge=0, le=100,
+               aliases=("% Complete", "Percent Complete")),
         ),
         key=("project_id",),
         event_columns=("last_updated",),

@@ -62,8 +62,8 @@ def test_projects_score(db_path: Path):
     p = scores["projects"]
     assert p.rows == 2
     assert p.required_completeness_pct == 100.0
-    # 11 optional columns x 2 rows = 22 cells, one filled (P1's last_updated): 4.5%
-    assert p.optional_completeness_pct == 4.5
+    # 12 optional columns x 2 rows = 24 cells, one filled (P1's last_updated): 4.2%
+    assert p.optional_completeness_pct == 4.2
     # 3 rows read, 2 loaded: 66.7%
     assert (p.rows_read, p.rows_loaded, p.validity_pct) == (3, 2, 66.7)
     assert p.record_age_days == 36 and p.import_age_days == 0

@@ -24,7 +24,9 @@ DESIGN_SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("project_id", "project_name", "service_group", "stage", "start_date", "planned_end_date"),
         ("programme", "pmo_service", "strategic_shift", "priority", "project_manager", "sro",
          "forecast_end_date", "actual_end_date", "budget_gbp", "spend_to_date_gbp",
-         "last_updated"),
+         "last_updated",
+         # added with project-file import (issue 16): a schedule's % complete has a home
+         "percent_complete"),
     ),
     "status_reports": (
         ("project_id", "report_date", "overall_rag"),
