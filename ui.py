@@ -24,6 +24,7 @@ from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
 from pmo_data.sealed import UnsealedVersion, check_sealed
 from pmo_data.store import Store
+from pmo_data.text import md
 
 if TYPE_CHECKING:  # the import machinery (pydantic, readers) loads only when uploads come
     pass
@@ -134,7 +135,7 @@ def require_db() -> DbRef:
     try:
         check_sealed(Path(ref.path))  # a published version changed afterwards is not served
     except UnsealedVersion as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
     return ref
 
@@ -260,13 +261,13 @@ def sign_in_gate() -> str:
         st.stop()
     role = current_role()
     if role is None:
-        st.error(f"{st.user.get('email')} has no access to this dashboard. Ask the PMO to add "
+        st.error(f"{md(st.user.get('email'))} has no access to this dashboard. Ask the PMO to add "
                  "you to the access list.")
         if st.button("Sign out"):
             st.logout()
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {st.user.get('email')} ({role}).")
+        st.caption(f"Signed in as {md(st.user.get('email'))} ({role}).")
         if st.button("Sign out", key="sign_out"):
             st.logout()
     return role

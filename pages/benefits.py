@@ -7,6 +7,7 @@ import ui
 from pmo_data import governance as gov
 from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Benefits", "What value are we delivering: planned against realised, and "
                "which benefits need attention.")
@@ -31,13 +32,13 @@ measure = right.radio("Measure", ["count", "value"], horizontal=True, key="benef
 chart = charts.benefits_planned_realised(
     ui.call(gov.benefits_by, by=by, service_group=f.service_group), by, measure)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 st.subheader("Cash-releasing benefits by financial year")
 by_fy = ui.call(gov.cash_releasing_by_fy, service_group=f.service_group)
 chart = charts.cash_releasing_by_fy_chart(by_fy)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 st.dataframe(gov.for_display(by_fy), hide_index=True,
              column_config={"Target": money, "Realised": money})
 
@@ -48,7 +49,7 @@ flows = ui.call(gov.benefits_map, service_group=f.service_group,
                 unit="£" if size_by == "value" else None)
 chart = charts.benefits_sankey(flows, size_by)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 st.subheader("Hygiene checks")
 missing = ui.call(gov.benefits_missing_fields, service_group=f.service_group)

@@ -5,11 +5,12 @@ import streamlit as st
 
 import ui
 from pmo_data import export
+from pmo_data.text import md
 
 ui.page_header("Board pack", "A dated, reproducible pack for the board paper: PowerPoint with "
                "editable charts, a printable report and the data behind every chart.")
 f = ui.filters()
-scope = f.service_group or "all service groups"
+scope = md(f.service_group) or "all service groups"
 st.caption(f"Financial year {f.fy}, as at {export.fmt_date(f.as_at)}, {scope} (change these in "
            "the sidebar). The same data and choices always give the same pack.")
 
@@ -38,7 +39,7 @@ if sentences is None:
 with st.spinner("Building the pack"):
     pack = ui.call(export.build_pack, fy=f.fy, as_at=f.as_at, service_group=f.service_group,
                    sentences=sentences)
-st.success(f"Pack built for {pack.trust}, {pack.fy}, as at {export.fmt_date(pack.as_at)}.")
+st.success(f"Pack built for {md(pack.trust)}, {pack.fy}, as at {export.fmt_date(pack.as_at)}.")
 a, b, c = st.columns(3)
 a.download_button("PowerPoint (.pptx)", pack.pptx, pack.pptx_name, on_click="ignore",
                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",

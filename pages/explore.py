@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from pmo_data import explore, export, sqlbox
 from pmo_data.charts.explore import pivot_chart
+from pmo_data.text import md
 
 ui.page_header("Explore", "Ask your own questions: filter, pivot and download, no SQL needed.")
 ui.require_db()
@@ -29,7 +30,7 @@ def filter_widget(name: str, col: explore.ColumnInfo) -> explore.Filter | None:
     if style == "range":
         low, high = ui.call(explore.column_range, name=name, column=col.name)
         if low is None:
-            st.caption(f"{col.name}: no values to filter.")
+            st.caption(f"{md(col.label)}: no values to filter.")
             return None
         if col.kind in ("date", "month"):
             picked = st.date_input(col.label, (low, high), key=key, format="DD/MM/YYYY")
@@ -77,9 +78,9 @@ def pivot_tab() -> None:
         result = ui.call(explore.pivot, name=name, rows=tuple(rows), column=column,
                          measure=measure, aggregation=aggregation, filters=filters)
     except ValueError as exc:
-        st.warning(str(exc))
+        st.warning(md(exc))
         return
-    st.subheader(result.value_label)
+    st.subheader(md(result.value_label))
     notes = [f"{result.source_rows:,} rows pass the filters"]
     if result.truncated_rows:
         notes.append(f"first {explore.MAX_PIVOT_ROWS:,} groups shown")
@@ -89,7 +90,7 @@ def pivot_tab() -> None:
     st.dataframe(result.table, hide_index=True)
     chart = pivot_chart(result)
     st.plotly_chart(chart.figure, key="ex_chart")
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
     downloads(result.table, f"pivot_{name}", "ex_pivot")
     with st.expander("The rows behind it (first 1,000)"):
         st.dataframe(ui.call(explore.preview, name=name, filters=filters), hide_index=True)
@@ -113,7 +114,7 @@ def sql_tab() -> None:
     if result is None:
         return
     if not result.ok:
-        st.error(result.error)
+        st.error(md(result.error))
         return
     more = f"; only the first {limits.max_rows:,} rows are shown" if result.truncated else ""
     st.caption(f"{len(result.frame):,} rows in {result.elapsed_s:.2f} s{more}.")

@@ -9,6 +9,7 @@ import ui
 from pmo_data import metrics, plan
 from pmo_data.charts import plan as charts
 from pmo_data.spc import SpcOptions
+from pmo_data.text import md
 
 f = ui.filters()
 ui.page_header("Five-year plan", f"Trust-wide, as at {f.as_at:%d %b %Y}: each KPI of the plan "
@@ -34,7 +35,7 @@ else:
 st.subheader("Maturity")
 maturity = charts.maturity_heatmap(ui.call(plan.maturity_grid, as_at=f.as_at))
 st.plotly_chart(maturity.figure, alt=maturity.summary)
-st.caption(maturity.summary + " Cells show level / target level; a red outline marks a "
+st.caption(md(maturity.summary) + " Cells show level / target level; a red outline marks a "
            "perspective below its target.")
 
 st.subheader("Making Data Count")

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from pmo_data import value
 from pmo_data.charts import value as charts
+from pmo_data.text import md
 
 f = ui.filters()
 scope = dict(fy=f.fy, as_at=f.as_at, service_group=f.service_group)
@@ -16,7 +17,7 @@ ui.freshness_line(ui.call(value.data_dates))
 
 def show(chart: charts.ValueChart, where=st) -> None:  # noqa: ANN001 - a container
     where.plotly_chart(chart.figure, alt=chart.summary)
-    where.caption(chart.summary)
+    where.caption(md(chart.summary))
 
 
 st.subheader("PMO effort")
@@ -53,7 +54,7 @@ st.dataframe(table.style.map(lambda v: "color: #768692", subset=withheld) if wit
              else table, hide_index=True)
 for group in (compared.supported, compared.unsupported):
     if group.reason:
-        st.caption(f"**{group.label}**: {group.reason}")
+        st.caption(f"**{md(group.label)}**: {md(group.reason)}")
 if len(withheld) < 2:
     show(charts.comparison_chart(compared))
 st.caption(value.SUPPORT_DEFINITION + f" The register's PMO service field disagrees with the "

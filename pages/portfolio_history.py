@@ -7,6 +7,7 @@ import ui
 from pmo_data import governance as gov
 from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Portfolio history", "What changed since last month: pick two reporting dates.")
 f = ui.filters()
@@ -40,7 +41,7 @@ diff = ui.call(gov.portfolio_diff, before=before, after=after, service_group=f.s
 
 chart = charts.rag_mix_chart(diff.rag_counts, diff.before, diff.after)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 tiles = st.columns(5)
 for tile, (label, table) in zip(tiles, [
         ("Newly red", diff.newly_red), ("Recovered from red", diff.recovered),

@@ -7,6 +7,7 @@ import ui
 from pmo_data import governance as gov
 from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Risks and issues", "What could hurt delivery, what already has, and which "
                "items nobody has looked at lately.")
@@ -40,7 +41,7 @@ chart = charts.risk_heatmap(matrix.cells, unscored=matrix.unscored, selected=cel
 with left:
     st.plotly_chart(chart.figure, on_select="rerun", selection_mode="points",
                     key="risk_matrix")
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
 if likelihood or impact:
     chosen = ui.call(gov.open_risks, service_group=f.service_group, likelihood=likelihood,
                      impact=impact)
@@ -68,7 +69,7 @@ def issues() -> None:
     chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group),
                                 by)
     st.plotly_chart(chart.figure)
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
 
 
 @st.fragment
@@ -83,7 +84,7 @@ def trend() -> None:
               "Dependency": "Dependencies"}
     chart = charts.raid_trend_chart(found.table, plural.get(kind or "", "RAID items"))
     st.plotly_chart(chart.figure)
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
     if found.undated_closed or found.undated_raised:
         st.caption(f"Left out: {found.undated_closed} closed items with no closed date, "
                    f"{found.undated_raised} items with no raised date.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import run_page, serve
+from apptest_support import plain, run_page, serve
 from governance_support import AS_AT, engine, figures, governance_database, metric
 from streamlit.testing.v1 import AppTest
 
@@ -31,7 +31,7 @@ def test_tiles_charts_and_tables_match_the_engine(db: Path) -> None:
     assert metric(at, "Realised") == "1"
     assert metric(at, "Cash-releasing realised") == "£900"
     assert metric(at, "Past target date, not realised") == "2"
-    captions = [c.value for c in at.caption]
+    captions = [plain(c.value) for c in at.caption]
     by = gov.benefits_by(engine(db), "category")
     assert charts.benefits_planned_realised(by, "category", "count").summary in captions
     sankey = [f for f in figures(at) if f["data"][0]["type"] == "sankey"][0]
@@ -51,6 +51,6 @@ def test_filters_change_the_numbers(db: Path) -> None:
     at.radio(key="benefits_measure").set_value("value").run()
     by = gov.benefits_by(engine(db), "category", service_group="Surgery")
     expected = charts.benefits_planned_realised(by, "category", "value").summary
-    assert expected in [c.value for c in at.caption]
+    assert expected in [plain(c.value) for c in at.caption]
     at.selectbox(key="benefits_category").set_value("Quality").run()
     assert list(at.dataframe[-1].value["Benefit"]) == ["B2"]
