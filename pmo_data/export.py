@@ -1012,13 +1012,16 @@ def render_pptx(c: PackContent) -> bytes:
               series: Sequence[tuple[str, Sequence[float | None]]], left: float, top: float,
               width: float, height: float, number_format: str = "#,##0",
               colours: Sequence[str] = (NHS_BLUE, NHS_MID_GREY, NHS_WARM_YELLOW),
-              title: str = "") -> Any:
+              title: str = "", alt: str = "") -> Any:
+        """A native chart; ``alt`` (the sentence stating its finding) is its alt text
+        (``descr`` of the shape, which PowerPoint shows as the description)."""
         data = CategoryChartData(number_format=number_format)
         data.categories = list(categories)
         for name, values in series:
             data.add_series(name, [None if v is None else float(v) for v in values])
         frame = slide.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width),
                                        Inches(height), data)
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
         ch = frame.chart
         ch.has_legend = True
         ch.legend.position = XL_LEGEND_POSITION.TOP
@@ -1102,7 +1105,7 @@ def render_pptx(c: PackContent) -> bytes:
     frame = chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, list(c.rag["rag"]),
                   [(f"Previous ({c.previous_date:%d %b %Y})", list(c.rag["previous"])),
                    (f"Now ({c.at:%d %b %Y})", list(c.rag["now"]))],
-                  0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE))
+                  0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE), alt=_rag_summary(c))
     now_series = frame.chart.plots[0].series[1]
     for i, rag in enumerate(c.rag["rag"]):
         point = now_series.points[i]
@@ -1125,7 +1128,8 @@ def render_pptx(c: PackContent) -> bytes:
         chart(slide, XL_CHART_TYPE.LINE_MARKERS, _month_labels(c.training),
               [("Staff trained (cumulative)", list(c.training["trained_cumulative"])),
                ("Pro-rata target", [_num(v) for v in c.training["pro_rata_target"]])],
-              0.4, 1.2, 12.5, 5.2, colours=(NHS_BLUE, NHS_WARM_YELLOW))
+              0.4, 1.2, 12.5, 5.2, colours=(NHS_BLUE, NHS_WARM_YELLOW),
+              alt=_training_summary(c))
         text_box(slide, 0.4, 6.45, 12.5, 0.5, [_training_summary(c)], size=11,
                  colour=NHS_DARK_GREY)
 
@@ -1136,7 +1140,7 @@ def render_pptx(c: PackContent) -> bytes:
               [("Target", [_num(v) for v in c.plan_chart["target"]]),
                ("Actual", [_num(v) for v in c.plan_chart["actual"]])],
               0.4, 1.2, 5.6, 5.2, colours=(NHS_MID_GREY, NHS_BLUE),
-              title="Staff trained: plan and actual")
+              title="Staff trained: plan and actual", alt=_plan_summary(c))
     years = sorted(set(c.plan["financial_year"]))
     rows = [["KPI", *years]]
     for code in dict.fromkeys(c.plan["kpi_code"]):
@@ -1168,7 +1172,8 @@ def render_pptx(c: PackContent) -> bytes:
         chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, list(c.benefits["service_group"]),
               [("Planned (£)", [_num(v) for v in c.benefits["planned_gbp"]]),
                ("Realised (£)", [_num(v) for v in c.benefits["realised_gbp"]])],
-              0.4, 1.2, 12.5, 5.2, number_format='"£"#,##0', colours=(NHS_MID_GREY, NHS_BLUE))
+              0.4, 1.2, 12.5, 5.2, number_format='"£"#,##0', colours=(NHS_MID_GREY, NHS_BLUE),
+              alt=_benefits_summary(c))
         text_box(slide, 0.4, 6.45, 12.5, 0.5, [_benefits_summary(c)], size=11,
                  colour=NHS_DARK_GREY)
 

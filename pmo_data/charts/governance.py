@@ -33,6 +33,7 @@ from pmo_data.charts.palette import (
     NHS_WARM_YELLOW,
     NHS_WHITE,
     RAG_COLOURS,
+    text_on,
 )
 from pmo_data.schema import RAG_ORDER
 
@@ -443,8 +444,7 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
             y=rows, x=[b, a], orientation="h", name=rag, marker_color=RAG_COLOURS[rag],
             text=[str(v) if v else "" for v in (b, a)], textposition="inside",
             insidetextanchor="middle",
-            textfont=dict(color=NHS_WHITE if rag in ("Red", "Blue", "Not reported", "Green")
-                          else NHS_BLACK),
+            textfont=dict(color=text_on(RAG_COLOURS[rag])),
             hovertemplate=f"%{{y}}<br>{rag}: %{{x}}<extra></extra>"))
     house_layout(fig, title, height=260, barmode="stack")
     fig.update_xaxes(title_text="Live projects")

@@ -142,7 +142,9 @@ def grid_html(grid: PlanGrid) -> str:
             ]
         body.append(f"<tr><th scope='row' class='row'>{escape(kpi.name)}</th>"
                     f"{''.join(cells)}</tr>")
-    return (f"{TABLE_CSS}<div class='pmo-scroll'><table class='pmo plan-grid'><thead><tr>"
+    return (f"{TABLE_CSS}<div class='pmo-scroll' tabindex='0' role='region' "
+            "aria-label='Plan KPIs by year: target, actual and status'>"
+            "<table class='pmo plan-grid'><thead><tr>"
             f"<th scope='col' rowspan='2'>KPI</th>{top}</tr><tr>{parts}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
 

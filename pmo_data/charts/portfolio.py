@@ -30,8 +30,8 @@ from pmo_data.charts.palette import (
     NHS_PALE_GREY,
     NHS_WHITE,
     RAG_COLOURS,
+    text_on,
 )
-from pmo_data.charts.spc import contrast_ratio
 from pmo_data.charts.table_style import fast_styler
 from pmo_data.portfolio import NOT_REPORTED, SLIPPAGE_BANDS, SlippageDistribution, Timeline
 from pmo_data.schema import RAG_ORDER
@@ -56,10 +56,9 @@ class PortfolioChart:
 
 @cache
 def rag_text_colour(rag: str) -> str:
-    """White or NHS black, whichever contrasts more with the RAG's fill colour."""
-    fill = RAG_COLOURS.get(rag, NHS_MID_GREY)
-    return (NHS_BLACK if contrast_ratio(fill, NHS_BLACK) > contrast_ratio(fill, NHS_WHITE)
-            else NHS_WHITE)
+    """White or NHS black, whichever contrasts more with the RAG's fill colour (4.5:1 or
+    more for every RAG value: tests/test_palette.py)."""
+    return text_on(RAG_COLOURS.get(rag, NHS_MID_GREY))
 
 
 def rag_cell_css(value: object) -> str:

@@ -27,6 +27,7 @@ from pmo_data.charts.palette import (
     SPC_CONCERN,
     SPC_IMPROVEMENT,
     SPC_NEUTRAL,
+    contrast_ratio,
 )
 from pmo_data.spc import (
     COMMON_CAUSE,
@@ -76,18 +77,6 @@ class IconSpec:
     text_colour: str
     outline: str
     title: str
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2.2 contrast ratio of two "#RRGGBB" colours (1 to 21)."""
-
-    def luminance(hex_colour: str) -> float:
-        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def _icon(colour: str, letter: str, title: str) -> IconSpec:
