@@ -12,6 +12,7 @@ from pmo_data.bootstrap import ensure_database
 
 st.set_page_config(page_title="PMO dashboard", page_icon=":material/monitoring:",
                    layout="wide")
+ui.accessibility_css()
 ui.sign_in_gate()
 
 if ui.current_db() is None:

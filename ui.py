@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import streamlit as st
 
 from pmo_data import access
+from pmo_data.charts.palette import CAPTION_TEXT
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
 from pmo_data.sealed import UnsealedVersion, check_sealed
@@ -291,6 +292,24 @@ def require_role(needed: str) -> None:
 
 
 # --- rendering helpers ------------------------------------------------------------------
+
+#: CSS for what Streamlit's theme cannot set (docs/accessibility.md): captions in NHS dark grey
+#: (Streamlit draws them in its text colour at 60% opacity, 3.9:1 on white, below AA's 4.5:1);
+#: the date input's day/month/year segments at least 24 px square (WCAG 2.5.8 target size).
+ACCESSIBILITY_CSS = (
+    "<style>"
+    "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] p"
+    f"{{color:{CAPTION_TEXT}}}"
+    "[data-testid='stDateInput'] [role='spinbutton']{display:inline-flex;align-items:center;"
+    "justify-content:center;min-width:24px;min-height:24px}"
+    "</style>"
+)
+
+
+def accessibility_css() -> None:
+    """Add ``ACCESSIBILITY_CSS`` to the page (dashboard.py, once per run; takes no space)."""
+    st.html(ACCESSIBILITY_CSS)
+
 
 
 def page_header(title: str, caption: str | None = None) -> None:

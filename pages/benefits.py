@@ -31,13 +31,13 @@ measure = right.radio("Measure", ["count", "value"], horizontal=True, key="benef
                       format_func={"count": "Number of benefits", "value": "Value (£)"}.get)
 chart = charts.benefits_planned_realised(
     ui.call(gov.benefits_by, by=by, service_group=f.service_group), by, measure)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 
 st.subheader("Cash-releasing benefits by financial year")
 by_fy = ui.call(gov.cash_releasing_by_fy, service_group=f.service_group)
 chart = charts.cash_releasing_by_fy_chart(by_fy)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 st.dataframe(gov.for_display(by_fy), hide_index=True,
              column_config={"Target": money, "Realised": money})
@@ -48,7 +48,7 @@ size_by = st.radio("Size flows by", ["value", "count"], horizontal=True, key="be
 flows = ui.call(gov.benefits_map, service_group=f.service_group,
                 unit="£" if size_by == "value" else None)
 chart = charts.benefits_sankey(flows, size_by)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 
 st.subheader("Hygiene checks")

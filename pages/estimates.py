@@ -16,7 +16,7 @@ ui.freshness_line(ui.call(quality_scores.page_freshness, page="estimates", today
 
 closed = ui.call(gov.closed_durations, service_group=f.service_group)
 chart = charts.duration_scatter(closed)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 
 st.subheader("Overrun by group")
@@ -24,7 +24,7 @@ by = st.radio("Group by", ["service_group", "pmo_service"], horizontal=True, key
               format_func={"service_group": "Service group", "pmo_service": "PMO service"}.get)
 summary = ui.call(gov.overrun_summary, by=by, service_group=f.service_group)
 chart = charts.overrun_chart(summary, by)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 st.dataframe(gov.for_display(summary), hide_index=True)
 st.caption("Overrun = actual end - planned end (negative: early). Percentiles interpolate "

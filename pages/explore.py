@@ -89,7 +89,7 @@ def pivot_tab() -> None:
     st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
     st.dataframe(result.table, hide_index=True)
     chart = pivot_chart(result)
-    st.plotly_chart(chart.figure, key="ex_chart")
+    st.plotly_chart(chart.figure, alt=chart.summary, key="ex_chart")
     st.caption(md(chart.summary))
     downloads(result.table, f"pivot_{name}", "ex_pivot")
     with st.expander("The rows behind it (first 1,000)"):

@@ -70,11 +70,11 @@ show(portfolio.with_links(view.table))
 left, right = st.columns(2)
 for column, chart in ((left, charts.rag_by_group_chart(view.by_group)),
                       (right, charts.stage_pipeline_chart(view.pipeline))):
-    column.plotly_chart(chart.figure)
+    column.plotly_chart(chart.figure, alt=chart.summary)
     column.caption(md(chart.summary))
 
 chart = charts.slippage_chart(ui.call(portfolio.milestone_slippage, fy=f.fy, **scope))
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 
 
@@ -86,7 +86,7 @@ def timeline() -> None:
                     format_func={"slippage": "Most late first",
                                  "planned_end": "Planned end date"}.get)
     chart = charts.timeline_chart(ui.call(portfolio.timeline, **scope, sort=sort), at)
-    st.plotly_chart(chart.figure)
+    st.plotly_chart(chart.figure, alt=chart.summary)
     st.caption(md(chart.summary))
 
 
@@ -140,7 +140,7 @@ def drill_down() -> None:
                     column_config={"Value": st.column_config.TextColumn(width="large")})
     with history:
         chart = charts.rag_strip(detail.reports, project)
-        st.plotly_chart(chart.figure)
+        st.plotly_chart(chart.figure, alt=chart.summary)
         st.caption(md(chart.summary))
         if detail.narrative is None:
             st.info("No narrative (summary, achievements, next steps) in its highlight "

@@ -40,7 +40,7 @@ after = right.selectbox("To", dates, index=dates.index(default[1]), key="history
 diff = ui.call(gov.portfolio_diff, before=before, after=after, service_group=f.service_group)
 
 chart = charts.rag_mix_chart(diff.rag_counts, diff.before, diff.after)
-st.plotly_chart(chart.figure)
+st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 tiles = st.columns(5)
 for tile, (label, table) in zip(tiles, [

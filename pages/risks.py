@@ -39,7 +39,7 @@ with right:
 cell = (likelihood, impact) if likelihood and impact else None
 chart = charts.risk_heatmap(matrix.cells, unscored=matrix.unscored, selected=cell)
 with left:
-    st.plotly_chart(chart.figure, on_select="rerun", selection_mode="points",
+    st.plotly_chart(chart.figure, alt=chart.summary, on_select="rerun", selection_mode="points",
                     key="risk_matrix")
     st.caption(md(chart.summary))
 if likelihood or impact:
@@ -68,7 +68,7 @@ def issues() -> None:
                   format_func={"service_group": "Service group", "project": "Project"}.get)
     chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group),
                                 by)
-    st.plotly_chart(chart.figure)
+    st.plotly_chart(chart.figure, alt=chart.summary)
     st.caption(md(chart.summary))
 
 
@@ -83,7 +83,7 @@ def trend() -> None:
     plural = {"Risk": "Risks", "Issue": "Issues", "Assumption": "Assumptions",
               "Dependency": "Dependencies"}
     chart = charts.raid_trend_chart(found.table, plural.get(kind or "", "RAID items"))
-    st.plotly_chart(chart.figure)
+    st.plotly_chart(chart.figure, alt=chart.summary)
     st.caption(md(chart.summary))
     if found.undated_closed or found.undated_raised:
         st.caption(f"Left out: {found.undated_closed} closed items with no closed date, "

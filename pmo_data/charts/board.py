@@ -64,7 +64,8 @@ def _legend(series: Sequence[SvgSeries], x: float, y: float) -> list[str]:
 def _frame(width: int, height: int, title: str, description: str, body: list[str]) -> str:
     return (
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(title)}: {escape(description)}" font-family="{FONT}" fill="{NHS_BLACK}">'
+        f'aria-label="{escape(title)}: {escape(description)}" font-family="{FONT}" '
+        f'fill="{NHS_BLACK}">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         + "".join(body) + "</svg>"
     )
