@@ -306,6 +306,40 @@ def test_html_is_self_contained(pack: export.BoardPack) -> None:
     assert "page-break-after:always" in html and "@page" in html
 
 
+def test_pptx_charts_and_pictures_have_alt_text_stating_the_finding(
+        pack: export.BoardPack) -> None:
+    """Every chart (graphic frame) and picture has alt text (``descr``), and it is the
+    sentence the slide states under it (the finding), not just a title."""
+    seen = 0
+    for slide in _slides(pack):
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        for shape in slide.shapes:
+            if shape.has_chart or shape.shape_type == 13:  # 13: MSO_SHAPE_TYPE.PICTURE
+                descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr") or ""
+                assert len(descr.split()) >= 5, (shape.name, descr)
+                assert any(descr in t for t in texts), (descr, texts)
+                seen += 1
+    assert seen >= 4  # portfolio, training, plan and benefits charts
+
+
+def test_html_charts_and_icons_have_text_alternatives(pack: export.BoardPack) -> None:
+    """Every chart's SVG is an image named by its title and finding (the figure caption
+    under it); every SPC icon is an image with its name; no <img> without alt."""
+    html = pack.html.decode("utf-8")
+    figures = re.findall(r"<figure>(<svg[^>]*>).*?<figcaption>(.*?)</figcaption></figure>",
+                         html, flags=re.S)
+    assert len(figures) >= 4
+    for svg, caption in figures:
+        assert 'role="img"' in svg
+        label = re.search(r'aria-label="([^"]*)"', svg).group(1)
+        assert caption in label and len(caption.split()) >= 5, (label, caption)
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) > len(figures)  # the SPC icons too
+    for svg in svgs:
+        assert re.search(r'role="img"', svg) and re.search(r'aria-label="[^"]+"', svg), svg
+    assert all(re.search(r"\balt=", img) for img in re.findall(r"<img[^>]*>", html))
+
+
 def test_html_escapes_spreadsheet_text(pack: export.BoardPack) -> None:
     html = pack.html.decode("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

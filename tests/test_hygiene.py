@@ -41,3 +41,20 @@ def test_pmo_data_never_imports_streamlit() -> None:
     assert report["failed"] == {}
     assert report["pulled_in"] == [], f"first module importing streamlit: {report['pulled_in']}"
     assert report["streamlit"] == []
+
+
+def test_every_plotly_chart_on_a_page_has_its_summary_as_alt() -> None:
+    """Each ``plotly_chart`` call in pages/ passes ``alt=`` the chart's summary sentence
+    (the text alternative stating its finding), never nothing or a literal."""
+    import ast
+
+    calls = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "plotly_chart"):
+                alt = next((k.value for k in node.keywords if k.arg == "alt"), None)
+                calls.append((path.name, node.lineno, ast.unparse(alt) if alt else None))
+    assert len(calls) >= 19
+    bad = [c for c in calls if not (c[2] or "").endswith(".summary")]
+    assert not bad, bad
