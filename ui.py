@@ -294,12 +294,12 @@ def require_role(needed: str) -> None:
 # --- rendering helpers ------------------------------------------------------------------
 
 #: CSS for what Streamlit's theme cannot set (docs/accessibility.md): captions in NHS dark grey
-#: (Streamlit draws them in its text colour at 60% opacity, 3.9:1 on white, below AA's 4.5:1);
+#: (Streamlit draws them in its text colour at 60% opacity: 3.9:1 on white, below AA 4.5:1);
 #: the date input's day/month/year segments at least 24 px square (WCAG 2.5.8 target size).
 ACCESSIBILITY_CSS = (
     "<style>"
     "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] p"
-    f"{{color:{CAPTION_TEXT}}}"
+    f"{{color:{CAPTION_TEXT};opacity:1}}"
     "[data-testid='stDateInput'] [role='spinbutton']{display:inline-flex;align-items:center;"
     "justify-content:center;min-width:24px;min-height:24px}"
     "</style>"

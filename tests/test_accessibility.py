@@ -188,3 +188,56 @@ if __name__ == "__main__":  # print every violation per page state
                 print(f"   {f.rule} [{f.impact}] {f.help} x{len(f.targets)}: "
                       f"{' | '.join(f.targets[:4])}")
         print(f"total {time.monotonic() - t0:.0f} s", file=sys.stderr)
+
+
+def _tab_to(page: Any, locator: Any, limit: int = 60) -> int:
+    """Press Tab until ``locator`` has the focus; the number of presses (fails after
+    ``limit``)."""
+    handle = locator.element_handle()
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("el => el === document.activeElement", handle):
+            return presses
+    raise AssertionError(f"{limit} presses of Tab never reached the control")
+
+
+def test_keyboard_alone_from_the_sidebar_to_a_page_control_and_the_filters(
+        served: tuple[StreamlitServer, Path], browser: Any) -> None:
+    """Start in the sidebar (its Service group filter), tab to the Explore page's main
+    control (the Data select) and choose another data set with the arrow keys and Enter;
+    then tab back round to the sidebar's Financial year select and change the year, which
+    the page's caption on Overview then shows. No mouse."""
+    server, _ = served
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server.url}/explore")
+    page.get_by_role("heading", name="Explore").wait_for(timeout=60_000)
+    _settle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("combobox", name="Service group").focus()
+    data = page.get_by_role("combobox", name="Data")
+    before = page.locator("[data-testid='stMainBlockContainer'] strong").first.inner_text()
+    assert _tab_to(page, data) >= 1
+    page.keyboard.press("ArrowDown")  # opens the list
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    after = page.locator("[data-testid='stMainBlockContainer'] strong").first.inner_text()
+    assert after != before  # another data set's title and dictionary
+
+    page.goto(f"{server.url}/")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    _settle(page)
+    caption = page.get_by_text("Financial year ").first.inner_text()
+    fy = sidebar.get_by_role("combobox", name="Financial year")
+    sidebar.get_by_role("link").first.focus()  # the first navigation link
+    _tab_to(page, fy)
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowUp")  # the year before the current one
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    changed = page.get_by_text("Financial year ").first.inner_text()
+    assert changed != caption, changed
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
