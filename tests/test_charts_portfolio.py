@@ -23,11 +23,13 @@ DAY_MS = 86_400_000
 
 def test_rag_text_colour_picks_the_higher_contrast() -> None:
     # WCAG ratios against white / NHS black: Red 4.87 / 3.35 -> white; Amber 1.73 / 9.41
-    # -> black; Green 3.87 / 4.21 -> black; Blue 6.38 / 2.56 -> white.
+    # -> black; Green (NHS dark green) 6.93 / 2.35 -> white; Blue 6.38 / 2.56 -> white;
+    # Not reported (NHS dark grey) 7.75 / 2.10 -> white.
     assert charts.rag_text_colour("Red") == NHS_WHITE
     assert charts.rag_text_colour("Amber") == NHS_BLACK
-    assert charts.rag_text_colour("Green") == NHS_BLACK
+    assert charts.rag_text_colour("Green") == NHS_WHITE
     assert charts.rag_text_colour("Blue") == NHS_WHITE
+    assert charts.rag_text_colour("Not reported") == NHS_WHITE
 
 
 def test_rag_cells_are_coloured_and_keep_their_labels() -> None:
