@@ -17,7 +17,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const [port, appUrl, clientId, clientSecret] = process.argv.slice(2);
 if (!port || !appUrl || !clientId || !clientSecret) {
@@ -30,6 +30,11 @@ const accounts = JSON.parse(readFileSync(new URL('./accounts.json', import.meta.
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+
+// Streamlit asks for prompt=select_account (as Entra ID offers): the login page below is
+// where the account is chosen, so that prompt shows it, before the usual login prompt.
+const policy = interactionPolicy.base();
+policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
 
 const signingKey = {
   ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
@@ -77,7 +82,7 @@ const provider = new Provider(issuer, {
     ctx.type = 'html';
     ctx.body = page('Sign-in error', `<pre>${escape(JSON.stringify(out))}</pre>`);
   },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
 });
 
 async function readForm(req) {
@@ -111,7 +116,7 @@ provider.use(async (ctx, next) => {
   if (ctx.method === 'POST') {
     const login = (await readForm(ctx.req)).get('login') || '';
     if (Object.hasOwn(accounts, login)) {
-      return finish(ctx, { login: { accountId: login } }, false);
+      return finish(ctx, { select_account: {}, login: { accountId: login } }, false);
     }
     error = `<p role="alert">Unknown account ${escape(login)}.</p>`;
   }
