@@ -203,6 +203,8 @@ def sign_in(page: Any, site: SignInSite, account: str) -> None:
     open_app(page, site.app_url)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site.issuer}/interaction/**", timeout=30_000)
+    if account == "viewer":
+        shot(page, "provider_login")
     page.get_by_label("Account").fill(account)
     page.get_by_label("Password").fill("not checked")
     page.get_by_role("button", name="Sign in").click()
@@ -288,6 +290,7 @@ def test_importers_and_admins_get_import_and_admins_the_sql_box(
     open_app(page, f"{site.app_url}/import_data")
     page.locator("[data-testid='stFileUploader']").first.wait_for(timeout=30_000)
     assert import_controls(page) >= 1
+    shot(page, f"{account}_import")
     assert has_sql_box(page, site) is sql  # sql_role = "admin" in this access file
     sign_out(page, site)
     page.context.close()
@@ -301,6 +304,7 @@ def test_an_unlisted_user_is_told_no_access_and_can_sign_out(site: SignInSite,
     sign_in(page, site, "unlisted")
     message = page.get_by_text(f"{ACCOUNTS['unlisted']} {NO_ACCESS}")
     message.wait_for(timeout=30_000)
+    shot(page, "unlisted")
     assert nav_links(page) == []
     assert page.locator("[data-testid='stDataFrame']").count() == 0
     open_app(page, f"{site.app_url}/data_quality")  # a deep link shows the same refusal
