@@ -42,6 +42,7 @@ OIDC = ROOT / "tests" / "oidc"
 ACCOUNTS: dict[str, str] = json.loads((OIDC / "accounts.json").read_text())  # id -> e-mail
 CLIENT_ID = "pmo-dashboard"
 COOKIE = "_streamlit_user"  # Streamlit's signed identity cookie
+PROVIDER_SESSION = "_session"  # oidc-provider's session cookie (same host, other port)
 COOKIE_LIFETIME_DAYS = 30  # Streamlit's auth cookie max-age; the server allows one day more
 ACCESS = {
     "access": {"default_role": "none", "sql_role": "admin"},
@@ -176,7 +177,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSite]:
         if server is not None:
             server.stop()
         provider.terminate()
-        provider.wait(timeout=10)
+        try:
+            provider.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            provider.kill()
+            provider.wait()
         log.close()
 
 
@@ -213,7 +218,9 @@ def sign_in(page: Any, site: SignInSite, account: str) -> None:
 
 
 def sign_out(page: Any, site: SignInSite) -> None:
-    """Click "Sign out"; confirm at the provider; expect the app's "Sign in" button."""
+    """Click "Sign out"; confirm at the provider; expect the app's "Sign in" button, and
+    neither the app's identity cookies nor the provider's session cookie left."""
+    assert {COOKIE, PROVIDER_SESSION} <= cookie_names(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{site.issuer}/session/end**", timeout=30_000)
     page.get_by_role("button", name="Yes, sign me out").click()
@@ -221,7 +228,13 @@ def sign_out(page: Any, site: SignInSite) -> None:
     wait_for_app(page)
     assert page.get_by_role("button", name="Sign in").count() == 1
     assert page.get_by_text("Signed in as").count() == 0
-    assert not [c for c in page.context.cookies() if c["name"].startswith(COOKIE)]
+    left = cookie_names(page)
+    assert not [n for n in left if n.startswith(COOKIE)], left  # also _streamlit_user_tokens
+    assert PROVIDER_SESSION not in left, left
+
+
+def cookie_names(page: Any) -> set[str]:
+    return {c["name"] for c in page.context.cookies()}
 
 
 def nav_links(page: Any) -> list[str]:
