@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import access
+from pmo_data import access, freshness
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
+from pmo_data.periods import evaluation_date
 from pmo_data.sealed import UnsealedVersion, check_sealed
 from pmo_data.store import Store
 from pmo_data.text import md
@@ -64,11 +65,17 @@ class DbRef:
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared filters every page honours."""
+    """The shared filters every page honours. ``at`` is the evaluation date every figure is
+    worked out at (``pmo_data.periods.evaluation_date``: the as-at date, or the FY's end for
+    a past year)."""
 
     fy: str
     service_group: str | None
     as_at: date
+
+    @property
+    def at(self) -> date:
+        return evaluation_date(self.fy, self.as_at)
 
 
 def db_path() -> Path:
@@ -302,10 +309,9 @@ def page_header(title: str, caption: str | None = None) -> None:
 
 
 def freshness_line(parts: dict[str, date | None]) -> None:
-    """One caption saying how fresh each source behind a page is; missing shown as missing."""
-    bits = [f"{name} data up to {day:%d %b %Y}" if day else f"no {name} data"
-            for name, day in parts.items()]
-    st.caption("; ".join(bits) + ".")
+    """One caption saying how fresh each source behind a page is (``pmo_data.freshness``:
+    keys are source names or short names); missing shown as missing."""
+    st.caption(md(freshness.line(parts)))
 
 
 def user_email() -> str | None:

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from pmo_data import metrics, quality, text
+from pmo_data import freshness, metrics, quality, text
 from pmo_data.charts.board import SvgSeries, bar_chart, line_chart
 from pmo_data.charts.palette import (
     NHS_BLUE,
@@ -52,7 +52,7 @@ from pmo_data.charts.palette import (
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, fy_of, parse_fy
 from pmo_data.quality_scores import STALE_AFTER_DAYS
-from pmo_data.schema import RAG_ORDER
+from pmo_data.schema import RAG_ORDER, SOURCES
 from pmo_data.spc import compute_spc
 
 DEFAULT_TRUST = "NHS Trust"
@@ -495,7 +495,7 @@ def _older_than_limit(source: str, age_days: int) -> bool:
 
 
 def _sources(db: Database, as_at: date) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    fresh = metrics.source_freshness(db)
+    fresh = freshness.latest_dates(db, tuple(SOURCES), [as_at])[0]  # never after as-at
     rows: list[dict[str, Any]] = []
     caveats: list[str] = []
     for s in quality.source_summaries(db):

@@ -266,15 +266,14 @@ def test_monthly_target() -> None:
     assert plan.monthly_target(None, "divide") is None
 
 
-@pytest.mark.parametrize(("as_at", "percent", "end"), [
-    (date(2025, 9, 30), False, date(2025, 9, 30)),  # a month's last day: complete
-    (date(2025, 9, 15), False, date(2025, 8, 31)),  # a part month is left out of counts
-    (date(2025, 9, 15), True, date(2025, 9, 15)),  # ... but kept for percentages
-    (date(2025, 3, 1), False, date(2025, 2, 28)),
-    (date(2024, 2, 29), False, date(2024, 2, 29)),  # leap day is February's last
+@pytest.mark.parametrize(("as_at", "end"), [
+    (date(2025, 9, 30), date(2025, 9, 30)),  # a month's last day: complete
+    (date(2025, 9, 15), date(2025, 8, 31)),  # a part month is left out, percentages too
+    (date(2025, 3, 1), date(2025, 2, 28)),
+    (date(2024, 2, 29), date(2024, 2, 29)),  # leap day is February's last
 ])
-def test_series_end(as_at: date, percent: bool, end: date) -> None:
-    assert plan.series_end(as_at, percent) == end
+def test_series_end(as_at: date, end: date) -> None:
+    assert plan.series_end(as_at) == end
 
 
 def test_kpi_spc_counts(db: Database) -> None:
