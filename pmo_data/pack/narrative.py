@@ -29,8 +29,10 @@ class Sentence:
 
     @property
     def label(self) -> str:
-        """What the sentence is about, for the editing form: "Training reach" ..."""
-        return SENTENCE_LABELS.get(self.key, self.key.replace("_", " ").capitalize())
+        """What the sentence is about, for the editing form: "Training reach" ... (its
+        ``SENTENCES`` label; an author's extra sentence "note3": "Note3")."""
+        return next((topic.label for topic in SENTENCES if topic.key == self.key),
+                    self.key.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -246,8 +248,6 @@ SENTENCES: tuple[Topic, ...] = (
     Topic("spc", "SPC signals", spc),
     Topic("data", "Data caveats", data_caveats),
 )
-
-SENTENCE_LABELS = {topic.key: topic.label for topic in SENTENCES}
 
 
 def write(c: PackContent) -> tuple[Sentence, ...]:
