@@ -8,7 +8,7 @@ data behind a chart or table, which the XLSX writes as a sheet).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -111,54 +111,64 @@ def _monthly_target(defn: metrics.MetricDefinition, target: float | None) -> flo
     return None
 
 
+def _spc_icons(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
+               series: Sequence[tuple[date, float]] | None
+               ) -> tuple[str | None, str | None, str]:
+    """(variation icon, assurance icon, summary) of a measure's XmR chart over ``series``
+    (None: the measure has no monthly series), judged against ``_monthly_target``."""
+    if not defn.series:
+        return None, None, "No SPC chart for this measure."
+    if not series:
+        return None, None, "No monthly values for an SPC chart."
+    result = compute_spc([v for _, v in series], [d for d, _ in series],
+                         direction=defn.direction, target=_monthly_target(defn, mv.target))
+    return result.variation_icon, result.assurance_icon, result.summary
+
+
+def _target_text(defn: metrics.MetricDefinition, mv: metrics.MetricValue) -> str:
+    """``80 to date (120 for the year)`` for a cumulative measure with a year-to-date target,
+    else the target, else "no target"."""
+    if defn.cumulative and mv.ytd_target is not None:
+        return (f"{fmt_value(mv.ytd_target, mv.unit)} to date "
+                f"({fmt_value(mv.target, mv.unit)} for the year)")
+    return fmt_value(mv.target, mv.unit) if mv.target is not None else "no target"
+
+
+def _kpi_row(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
+             series: Sequence[tuple[date, float]] | None) -> dict[str, Any]:
+    """One row of the KPI table: the measure's values, their text and its SPC icons."""
+    variation, assurance, spc_summary = _spc_icons(defn, mv, series)
+    return {
+        "code": defn.code,
+        "metric": mv.name,
+        "unit": mv.unit,
+        "direction": mv.direction,
+        "value": mv.value,
+        "target": mv.target,
+        "ytd_target": mv.ytd_target if defn.cumulative else None,
+        "previous_year": mv.previous.value if mv.previous else None,
+        "latest": fmt_value(mv.value, mv.unit),
+        "target_text": _target_text(defn, mv),
+        "previous_text": fmt_value(mv.previous.value if mv.previous else None, mv.unit),
+        "variation_icon": variation,
+        "assurance_icon": assurance,
+        "spc_summary": spc_summary,
+        "data_to": mv.freshness,
+    }
+
+
 def _kpi_table(db: Database, values: Mapping[str, metrics.MetricValue], at: date,
                service_group: str | None) -> pd.DataFrame:
+    """Every catalogue measure but the portfolio RAG, one row each (``_kpi_row``), with SPC
+    icons from up to ``SPC_MONTHS`` complete months to ``at`` (one query for all series)."""
     defs = {d.code: d for d in metrics.catalogue(db)}
     end = _complete_months_end(at)
     start = (end.replace(day=1) - pd.DateOffset(months=SPC_MONTHS - 1)).date()
     charted = [code for code in values if code != "PORTFOLIO_RAG" and defs[code].series]
     all_series = dict(zip(charted, metrics.monthly_series_many(
         db, [(code, start, end) for code in charted], service_group), strict=True))
-    rows = []
-    for code, mv in values.items():
-        if code == "PORTFOLIO_RAG":
-            continue
-        defn = defs[code]
-        variation = assurance = None
-        spc_summary = "No SPC chart for this measure."
-        if defn.series:
-            series = all_series[code]
-            if series:
-                result = compute_spc([v for _, v in series], [d for d, _ in series],
-                                     direction=defn.direction,
-                                     target=_monthly_target(defn, mv.target))
-                variation, assurance, spc_summary = (result.variation_icon,
-                                                     result.assurance_icon, result.summary)
-            else:
-                spc_summary = "No monthly values for an SPC chart."
-        cumulative_ytd = defn.cumulative and mv.ytd_target is not None
-        rows.append({
-            "code": code,
-            "metric": mv.name,
-            "unit": mv.unit,
-            "direction": mv.direction,
-            "value": mv.value,
-            "target": mv.target,
-            "ytd_target": mv.ytd_target if defn.cumulative else None,
-            "previous_year": mv.previous.value if mv.previous else None,
-            "latest": fmt_value(mv.value, mv.unit),
-            "target_text": (f"{fmt_value(mv.ytd_target, mv.unit)} to date "
-                            f"({fmt_value(mv.target, mv.unit)} for the year)"
-                            if cumulative_ytd else
-                            fmt_value(mv.target, mv.unit) if mv.target is not None
-                            else "no target"),
-            "previous_text": fmt_value(mv.previous.value if mv.previous else None, mv.unit),
-            "variation_icon": variation,
-            "assurance_icon": assurance,
-            "spc_summary": spc_summary,
-            "data_to": mv.freshness,
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_kpi_row(defs[code], mv, all_series.get(code))
+                         for code, mv in values.items() if code != "PORTFOLIO_RAG"])
 
 
 def _rag_table(db: Database, fy: str, at: date, previous_date: date,

@@ -71,6 +71,7 @@ def num(value: Any) -> float | None:
 
 
 def rag_summary(c: PackContent) -> str:
+    """The portfolio chart's caption: active projects now, against the previous report."""
     now = {r.rag: r.now for r in c.rag.itertuples()}
     total = sum(int(v) for v in now.values() if v is not None and not pd.isna(v))
     return (f"{total} active projects at {fmt_date(c.at)} by latest overall RAG, against "
@@ -78,6 +79,8 @@ def rag_summary(c: PackContent) -> str:
 
 
 def training_summary(c: PackContent) -> str:
+    """The training chart's caption: staff trained by the evaluation date, the pro-rata
+    target of the last month charted, the run-rate forecast."""
     if c.training.empty:
         return f"No training attendance recorded for {c.fy}."
     last = c.training.iloc[-1]
@@ -91,12 +94,14 @@ def training_summary(c: PackContent) -> str:
 
 
 def plan_summary(c: PackContent) -> str:
+    """The five-year plan chart's caption."""
     years = len(c.plan_chart)
     return (f"Staff trained against the five-year plan target for each of {years} financial "
             "years (actuals for years begun by the as-at date).")
 
 
 def benefits_summary(c: PackContent) -> str:
+    """The benefits chart's caption: realised of planned, pounds, for benefits due in the FY."""
     if c.benefits.empty:
         return f"No cash-releasing benefits are due in {c.fy}."
     planned = float(c.benefits["planned_gbp"].fillna(0).sum())
