@@ -21,6 +21,9 @@ as-at date is the only date printed, document properties use it too; ordering is
 Safe: text from spreadsheets is escaped in HTML, and written to XLSX as explicit strings
 (``pmo_data.downloads``). python-pptx is imported inside the functions that need it, so pages
 that never build a pack do not pay for the import.
+
+``pmo_data.pack.narrative`` is the function re-exported here; the module's other names are
+imported with ``from pmo_data.pack.narrative import SENTENCES, Topic``.
 """
 
 from pmo_data.pack.build import BoardPack, build_pack, file_stem, pack_content
