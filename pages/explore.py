@@ -6,8 +6,9 @@ from functools import partial
 import streamlit as st
 
 import ui
-from pmo_data import explore, export, sqlbox
+from pmo_data import explore, sqlbox
 from pmo_data.charts.explore import pivot_chart
+from pmo_data.downloads import csv_bytes, xlsx_bytes
 from pmo_data.text import md
 
 ui.page_header("Explore", "Ask your own questions: filter, pivot and download, no SQL needed.")
@@ -16,9 +17,9 @@ ui.require_db()
 
 def downloads(frame, stem: str, key: str) -> None:  # noqa: ANN001 - a DataFrame
     left, right = st.columns(2)
-    left.download_button("Download CSV", export.csv_bytes(frame), f"{stem}.csv", "text/csv",
+    left.download_button("Download CSV", csv_bytes(frame), f"{stem}.csv", "text/csv",
                          key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Download XLSX", partial(export.xlsx_bytes, {stem[:31]: frame}),
+    right.download_button("Download XLSX", partial(xlsx_bytes, {stem[:31]: frame}),
                           f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

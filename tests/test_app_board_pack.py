@@ -11,8 +11,8 @@ import pytest
 from apptest_support import page, served
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 
-from pmo_data import export
 from pmo_data.db import Database
+from pmo_data.pack import build_pack, narrative
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +32,7 @@ def test_narrative_defaults_to_the_latest_data_date(db: Database) -> None:
     at = page("board_pack").run()
     assert not at.exception
     # default as-at: the latest data date (P3's report of 10 Nov 2025), FY 2025/26
-    expected = export.narrative(db, "2025/26", date(2025, 11, 10))
+    expected = narrative(db, "2025/26", date(2025, 11, 10))
     assert [t.value for t in at.text_area] == [s.text for s in expected]
     assert [t.label for t in at.text_area][:2] == ["Training reach", "Immersive PM support"]
     assert not at.download_button  # nothing to download until the pack is built
@@ -46,7 +46,7 @@ def test_changing_the_filters_regenerates_the_sentences(db: Database) -> None:
     at.session_state["service_group"] = "Surgery"
     at.run()
     assert not at.exception
-    expected = export.narrative(db, "2025/26", date(2025, 11, 21), "Surgery")
+    expected = narrative(db, "2025/26", date(2025, 11, 21), "Surgery")
     assert [t.value for t in at.text_area] == [s.text for s in expected]
     assert at.text_area[2].value.startswith("Of 1 active projects")
 
@@ -60,7 +60,7 @@ def test_downloads_use_the_edited_sentences(db: Database) -> None:
     assert [b.label for b in at.download_button] == [
         "PowerPoint (.pptx)", "Printable report (.html)", "Data behind the charts (.xlsx)"]
     texts = [t.value for t in at.text_area]
-    pack = export.build_pack(db, "2025/26", date(2025, 11, 10), sentences=texts)
+    pack = build_pack(db, "2025/26", date(2025, 11, 10), sentences=texts)
     assert pack.sentences[0].text == "Training is ahead of plan."
     assert len(pack.sentences) == len(texts) - 1
     # each download is exactly the engine's file, under the engine's name (the media id is a

@@ -112,10 +112,10 @@ def test_freshness_and_stale_sources_agree_with_the_scores(db: Database, today: 
 ])
 def test_narrative_equals_the_full_packs_sentences(db: Database, fy: str, as_at: date,
                                                   group: str | None) -> None:
-    from pmo_data import export
+    from pmo_data import pack
 
-    sentences = export.narrative(db, fy, as_at, group)
-    assert sentences and sentences == list(export.pack_content(db, fy, as_at, group).sentences)
+    sentences = pack.narrative(db, fy, as_at, group)
+    assert sentences and sentences == list(pack.pack_content(db, fy, as_at, group).sentences)
 
 
 @pytest.mark.parametrize("stages", [None, "every"])

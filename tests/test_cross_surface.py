@@ -101,12 +101,12 @@ def _cli(db: Path, fy: str, at: date, group: str | None,
 def _pack(db: Path, fy: str, at: date, group: str | None, s: Surfaces) -> None:
     from pptx import Presentation
 
-    from pmo_data import export
+    from pmo_data.pack import build_pack
 
     version = Store(db).current()
     assert version is not None
     with Database(version.path) as handle:
-        pack = export.build_pack(handle, fy, at, service_group=group)
+        pack = build_pack(handle, fy, at, service_group=group)
     for slide in Presentation(io.BytesIO(pack.pptx)).slides:
         texts, tables = [], []
         for shape in slide.shapes:
