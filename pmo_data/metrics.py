@@ -994,9 +994,10 @@ def cumulative_trained_by_month(db: Database, fy: str, as_at: date | None = None
     Columns: ``month`` (first day, datetime64), ``trained_cumulative`` (distinct staff
     Attended from 1 April to the month's end, or to the as-at date in its month; each person
     counted once, in the month of their first attendance), ``pro_rata_target`` (annual target
-    x k / 12 for the k-th month, i.e. where the line should be at that month's end; NaN without
-    a target). One row per month from April to the as-at month; empty (with the columns) when
-    TRAINED_STAFF has no data.
+    x k / 12 for the k-th month, i.e. where the line should be at that month's end; for a month
+    still running at the evaluation date, TRAINED_STAFF's ``ytd_target``, so the chart, its
+    caption and the tiles state one target; NaN without a target). One row per month from
+    April to the as-at month; empty (with the columns) when TRAINED_STAFF has no data.
     """
     period = _period(fy, _resolve_as_at(db, as_at), service_group)
     trained = _evaluate(db, [period], (_BY_CODE["TRAINED_STAFF"],))[0]["TRAINED_STAFF"]
@@ -1019,7 +1020,12 @@ def cumulative_trained_by_month(db: Database, fy: str, as_at: date | None = None
         running += int(firsts.get(month, 0))
         months.append(month)
         totals.append(running)
-        targets.append(target * k / 12 if target is not None else float("nan"))
+        # where the line should be at the month's end; in a month still running at the
+        # evaluation date, the catalogue's year-to-date target (whole months elapsed)
+        part = month_end(month) > period.at
+        targets.append(float("nan") if target is None else
+                       (trained.ytd_target if part and trained.ytd_target is not None
+                        else target * k / 12))
         month = month_end(month) + timedelta(days=1)
     return pd.DataFrame({"month": pd.to_datetime(months), "trained_cumulative": totals,
                          "pro_rata_target": pd.Series(targets, dtype="float64")})

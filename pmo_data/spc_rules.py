@@ -17,12 +17,13 @@ Rules:
   target; counts that build up over the year (staff trained, summed plan KPIs) use the
   annual target / 12; a monthly caseload (projects given immersive support) has none.
 * **Step changes**: the limits are recalculated (a new segment with its own mean and
-  limits) at each *sustained* shift: a run of ``STEP_RUN`` (12) or more consecutive points
-  on one side of the current segment's mean starts a new segment at its first point, and
-  the search goes on from there. Declared step dates (an intervention the user names) are
-  added to the detected ones. Making Data Count asks for limits to be recalculated only
-  after a sustained, explained change; 12 points (a year of months) is that evidence here,
-  where the 7-point rule already flags the shift as special cause while it builds up.
+  limits) at each *sustained* shift: ``STEP_RUN`` (12) consecutive points all on one side
+  of the median of the current segment's points before them (at least 12) start a new
+  segment at their first point, and the search goes on from there. Declared step dates
+  (an intervention the user names) are added to the detected ones. Making Data Count asks
+  for limits to be recalculated only after a sustained, explained change; 12 points (a
+  year of months) is that evidence here, where the 7-point rule already flags the shift
+  as special cause while it builds up.
 * Everything else is the Making Data Count default (``pmo_data.spc.SpcOptions``).
 """
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from statistics import median
 
 from pmo_data import fmt
 from pmo_data.periods import complete_months_end
@@ -74,30 +76,23 @@ def monthly_target(annual: float | None, rule: str) -> float | None:
 
 def step_dates(values: Sequence[float], months: Sequence[date], run: int = STEP_RUN
                ) -> tuple[date, ...]:
-    """The dates where a sustained shift starts (module rules): scanning each segment from
-    its start, the first point of the first run of ``run`` or more consecutive points on
-    one side of the segment's mean (a point on the mean breaks a run) starts the next
-    segment. Fewer than 2 x ``run`` points after a segment start cannot start another."""
+    """The dates where a sustained shift starts (module rules): a point ``k`` starts a new
+    segment when the ``run`` points from ``k`` on all lie on one side (strictly) of the
+    median of the current segment's points before ``k`` (at least ``run`` of them); the
+    search then goes on from ``k``. The median, not the mean, so that a short burst does
+    not drag the baseline and make its return look like a step."""
     starts: list[date] = []
-    begin = 0
-    n = len(values)
-    while n - begin >= 2 * run:
-        segment = values[begin:]
-        mean = sum(segment) / len(segment)
-        side, length, found = 0, 0, None
-        for i in range(begin, n):
-            s = (values[i] > mean) - (values[i] < mean)
-            if s != 0 and s == side:
-                length += 1
-            else:
-                side, length = s, (1 if s != 0 else 0)
-            if length >= run:
-                found = i - run + 1
-                break
-        if found is None or found == begin:
-            break
-        starts.append(months[found])
-        begin = found
+    begin, n = 0, len(values)
+    k = begin + run
+    while k + run <= n:
+        base = median(values[begin:k])
+        ahead = values[k:k + run]
+        if all(v > base for v in ahead) or all(v < base for v in ahead):
+            starts.append(months[k])
+            begin = k
+            k = begin + run
+        else:
+            k += 1
     return tuple(starts)
 
 

@@ -85,8 +85,9 @@ def _freshness_from_scores(db: Database, sources: tuple[str, ...], today: date
     out = {}
     for name in sources:
         s = scores[name]
+        # an undated source's import date is never after the date asked about
         day = (None if not s.rows else s.newest_record if s.newest_record is not None
-               else s.last_import.date() if s.last_import is not None else None)
+               else min(s.last_import.date(), today) if s.last_import is not None else None)
         out[quality_scores.SHORT_NAMES[name]] = day
     return out
 

@@ -20,10 +20,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pmo_data import downloads, metrics
+from pmo_data import downloads, metrics, overview
 from pmo_data import pack as board
 from pmo_data.db import Database, create_schema, insert_rows
-from pmo_data.pack import content
 from pmo_data.pack import pptx as pack_pptx
 from pmo_data.schema import RAG_ORDER
 
@@ -174,12 +173,12 @@ def test_narrative_sentences_worked_by_hand(db: Database) -> None:
     # active P1 Red, P2 Amber, P3 Green; P1 Green -> Red (31 Oct), P3 Amber -> Green (10 Nov)
     assert sentences["portfolio"] == (
         "Of 3 active projects, 1 Red or Amber/Red, 1 Amber and 1 Green or Amber/Green. "
-        "Since 21 October 2025, 1 project worsened and 1 improved.")
+        "Since 21 Oct 2025, 1 project worsened and 1 improved.")
     # reports in the 31 days to 21 Nov: P1 31 Oct, P2 31 Oct, P3 10 Nov = 3 of 3
     assert sentences["compliance"] == ("100% of active projects sent a highlight report in the "
-                                       "31 days to 21 November 2025.")
+                                       "31 days to 21 Nov 2025.")
     assert sentences["milestones"] == ("No milestones were achieved in 2025/26 up to "
-                                       "21 November 2025.")
+                                       "21 Nov 2025.")
     # cash-releasing due in 2025/26: B1 (realised 250 of 1000) and B2 (blank of 500)
     assert sentences["benefits"] == ("£250 of cash-releasing benefits realised for benefits due "
                                      "in 2025/26, of £1,500 planned.")
@@ -204,7 +203,7 @@ def test_narrative_is_deterministic_and_follows_the_service_group(db: Database) 
     surgery = {s.key: s.text for s in board.narrative(db, FY, AS_AT, "Surgery")}
     # Surgery: only P3 active (Green), changed Amber -> Green on 10 Nov
     assert surgery["portfolio"] == ("Of 1 active projects, 1 Green or Amber/Green. Since "
-                                    "21 October 2025, 0 projects worsened and 1 improved.")
+                                    "21 Oct 2025, 0 projects worsened and 1 improved.")
 
 
 def test_an_empty_database_gives_a_pack_that_says_so(tmp_path: Path) -> None:
@@ -216,7 +215,7 @@ def test_an_empty_database_gives_a_pack_that_says_so(tmp_path: Path) -> None:
         pack = board.build_pack(db, FY, AS_AT)
     text = {s.key: s.text for s in pack.sentences}
     assert text["training"] == ("No training attendance is recorded for 2025/26 up to "
-                                "21 November 2025.")
+                                "21 Nov 2025.")
     assert text["portfolio"] == "The project register is empty, so there is no portfolio RAG."
     assert "data" not in text  # nothing loaded is not a caveat about loaded data
     titles = [s.shapes.title.text for s in _slides(pack)]
@@ -257,7 +256,9 @@ def test_pptx_charts_are_native_and_equal_the_catalogue(db: Database,
     assert list(series[0].values) == [float(v) for v in cumulative["trained_cumulative"]]
     assert series[0].values[-1] == values["TRAINED_STAFF"].value == 3
     # pro-rata target 6 x k / 12 for April (k=1) .. November (k=8)
-    assert list(series[1].values) == [6 * k / 12 for k in range(1, 9)]
+    # where the line should be at each month's end; November is still running on 21 Nov, so
+    # its point is the catalogue's year-to-date target (7 whole months: 6 x 7 / 12)
+    assert list(series[1].values) == [6 * k / 12 for k in range(1, 8)] + [6 * 7 / 12]
     assert list(training.plots[0].categories)[:2] == ["Apr 2025", "May 2025"]
 
     (plan,) = _charts(slides["Five-year plan"])
@@ -420,10 +421,11 @@ def test_monthly_targets_for_assurance() -> None:
     trained = metrics.get_definition("TRAINED_STAFF")
     dna = metrics.get_definition("TRAINING_DNA_RATE")
     supported = metrics.get_definition("PROJECTS_SUPPORTED")
-    assert content._monthly_target(trained, 120) == 10  # 120 a year is 10 a month
-    assert content._monthly_target(dna, 8) == 8  # a rate is a rate
-    assert content._monthly_target(supported, 20) is None  # concurrent projects: no monthly aim
-    assert content._monthly_target(trained, None) is None
+    # the pack judges assurance with the rule every surface uses (pmo_data.spc_rules)
+    assert overview.monthly_target(trained, 120) == 10  # 120 a year is 10 a month
+    assert overview.monthly_target(dna, 8) == 8  # a rate is a rate
+    assert overview.monthly_target(supported, 20) is None  # concurrent projects: no monthly aim
+    assert overview.monthly_target(trained, None) is None
 
 
 def test_fmt_value() -> None:
@@ -433,6 +435,12 @@ def test_fmt_value() -> None:
     assert board.fmt_value(1, "days") == "1 day"
     assert board.fmt_value(None, "%") == "no data"
     assert board.fmt_value(float("nan"), "") == "no data"
+    # the screen's spelling (pmo_data.fmt): these used to differ between page and pack
+    assert board.fmt_value(-1200, "£") == "-£1,200"
+    assert board.fmt_value(13.0, "days") == "13 days"
+    assert board.fmt_value(87.0000001, "%") == "87%"
+    assert board.fmt_value(1658, "views") == "1,658 views"
+    assert board.fmt_date(date(2026, 6, 9)) == "9 Jun 2026"
 
 
 def test_csv_bytes_neutralise_formulas() -> None:

@@ -10,26 +10,26 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pmo_data import metrics, quality
+from pmo_data import freshness, governance, metrics, overview, quality, spc_rules
 from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack.formats import fmt_value
 from pmo_data.parse import fy_bounds, fy_of, parse_fy
+from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
-from pmo_data.schema import RAG_ORDER
-from pmo_data.spc import compute_spc
+from pmo_data.schema import RAG_ORDER, SOURCES
 
 if TYPE_CHECKING:
     from pmo_data.pack.narrative import Sentence
 
 DEFAULT_TRUST = "NHS Trust"
 #: Months of history in each SPC chart behind the KPI icons (complete months only).
-SPC_MONTHS = 24
+SPC_MONTHS = spc_rules.WINDOW_MONTHS
 TOP_RISKS = 10
 
 
@@ -51,8 +51,9 @@ def trust_name(db: Database) -> str:
 class PackContent:
     """Everything the board pack shows, computed once from the database.
 
-    ``at`` is the evaluation date ``min(as_at, FY end)`` (see ``pmo_data.metrics``);
-    ``previous_date`` is one month before it (the "previous report" RAG is compared with).
+    ``at`` is the evaluation date ``min(as_at, FY end)`` (``pmo_data.periods``);
+    ``previous_date`` is the previous report date (``periods.previous_report_date``: one
+    calendar month before, as on the Overview and Portfolio history).
     Frames hold the data behind each chart or table (what the XLSX writes).
     """
 
@@ -79,50 +80,18 @@ class PackContent:
     values: Mapping[str, metrics.MetricValue] = field(hash=False, repr=False)
 
 
-def _month_before(day: date) -> date:
-    month = day.month - 1 or 12
-    year = day.year - (1 if day.month == 1 else 0)
-    for d in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, d))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - a month always has a 28th
-
-
-def _complete_months_end(at: date) -> date:
-    """``at`` if it is a month's last day, else the last day of the month before."""
-    return at if (at + timedelta(days=1)).day == 1 else at.replace(day=1) - timedelta(days=1)
-
-
-def _monthly_target(defn: metrics.MetricDefinition, target: float | None) -> float | None:
-    """The annual target expressed per month, for the SPC assurance icon.
-
-    %: the same (a monthly rate is judged against the annual rate). Staff trained and summed
-    KPIs: target / 12. Projects supported (concurrent projects per month): no monthly target.
-    """
-    if target is None:
-        return None
-    if defn.unit.strip() == "%":
-        return target
-    if defn.code == "TRAINED_STAFF" or (defn.code not in metrics.BUILT_IN_CODES
-                                         and defn.cumulative):
-        return target / 12
-    return None
-
-
 def _spc_icons(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
                series: Sequence[tuple[date, float]] | None
                ) -> tuple[str | None, str | None, str]:
-    """(variation icon, assurance icon, summary) of a measure's XmR chart over ``series``
-    (None: the measure has no monthly series), judged against ``_monthly_target``."""
+    """(variation icon, assurance icon, summary) of a measure's SPC chart over ``series``
+    (None: the measure has no monthly series), judged as on the Overview and the Five-year
+    plan page (``pmo_data.overview.spc_verdict``: ``pmo_data.spc_rules``)."""
     if not defn.series:
         return None, None, "No SPC chart for this measure."
     if not series:
         return None, None, "No monthly values for an SPC chart."
-    result = compute_spc([v for _, v in series], [d for d, _ in series],
-                         direction=defn.direction, target=_monthly_target(defn, mv.target))
-    return result.variation_icon, result.assurance_icon, result.summary
+    verdict = overview.spc_verdict(defn, mv.target, list(series))
+    return verdict.variation_icon, verdict.assurance_icon, verdict.summary
 
 
 def _target_text(defn: metrics.MetricDefinition, mv: metrics.MetricValue) -> str:
@@ -160,11 +129,12 @@ def _kpi_row(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
 def _kpi_table(db: Database, values: Mapping[str, metrics.MetricValue], at: date,
                service_group: str | None) -> pd.DataFrame:
     """Every catalogue measure but the portfolio RAG, one row each (``_kpi_row``), with SPC
-    icons from up to ``SPC_MONTHS`` complete months to ``at`` (one query for all series)."""
+    icons over the window every surface uses (``pmo_data.spc_rules.window`` at ``at``; one
+    query for all series)."""
     defs = {d.code: d for d in metrics.catalogue(db)}
-    end = _complete_months_end(at)
-    start = (end.replace(day=1) - pd.DateOffset(months=SPC_MONTHS - 1)).date()
-    charted = [code for code in values if code != "PORTFOLIO_RAG" and defs[code].series]
+    start, end = spc_rules.window(at)
+    charted = [code for code in values if code != "PORTFOLIO_RAG" and defs[code].series
+               and values[code].value is not None]
     all_series = dict(zip(charted, metrics.monthly_series_many(
         db, [(code, start, end) for code in charted], service_group), strict=True))
     return pd.DataFrame([_kpi_row(defs[code], mv, all_series.get(code))
@@ -252,20 +222,9 @@ def _benefits(db: Database, fy: str, service_group: str | None) -> pd.DataFrame:
 
 
 def _risks(db: Database, at: date, service_group: str | None) -> pd.DataFrame:
-    """The open Risks with the highest score (likelihood x impact) raised by ``at``."""
-    return db.df(
-        """
-        SELECT r.raid_id, r.project_id, p.project_name, r.title, r.likelihood, r.impact,
-               r.likelihood * r.impact AS score, r.owner, r.review_date, r.mitigation
-        FROM raid r LEFT JOIN projects p USING (project_id)
-        WHERE r.raid_type = 'Risk' AND r.status = 'Open'
-          AND (r.raised_date IS NULL OR r.raised_date <= ?)
-          AND (?::VARCHAR IS NULL OR lower(trim(p.service_group)) = lower(trim(?)))
-        ORDER BY score DESC NULLS LAST, r.raised_date NULLS LAST, r.raid_id
-        LIMIT ?
-        """,
-        [at, service_group, service_group, TOP_RISKS],
-    )
+    """The risks open at ``at`` with the highest score (``governance.open_risks``: the
+    Risks page's list)."""
+    return governance.open_risks(db, service_group, limit=TOP_RISKS, as_at=at)
 
 
 def _older_than_limit(source: str, age_days: int) -> bool:
@@ -274,8 +233,11 @@ def _older_than_limit(source: str, age_days: int) -> bool:
     return limit is not None and age_days > limit
 
 
-def _sources(db: Database, as_at: date) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    fresh = metrics.source_freshness(db)
+def _sources(db: Database, at: date) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Per source: its file, import, rows, data date at ``at`` (``pmo_data.freshness``,
+    never after ``at``) and caveats (stale at ``at``, rejected rows)."""
+    fresh = freshness.data_dates(db, tuple(SOURCES), at)
+    as_at = at
     rows: list[dict[str, Any]] = []
     caveats: list[str] = []
     for s in quality.source_summaries(db):
@@ -316,10 +278,11 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     year.
     """
     fy = parse_fy(fy) or fy
+    service_group = service_group.strip() if service_group and service_group.strip() else None
     values = metrics.compute_all(db, fy, as_at, service_group)
     any_mv = next(iter(values.values()))
     at = any_mv.as_at
-    previous_date = _month_before(at)
+    previous_date = previous_report_date(at)
     empty = pd.DataFrame()
     kpis = _kpi_table(db, values, at, service_group)
     rag = (_rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
@@ -331,7 +294,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     plan, plan_chart = _plan(db, as_at) if full else (empty, empty)
     benefits = _benefits(db, fy, service_group)
     risks = _risks(db, at, service_group) if full else empty
-    sources, caveats = _sources(db, as_at)
+    sources, caveats = _sources(db, at)
     return PackContent(
         trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,

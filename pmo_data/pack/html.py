@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from pmo_data import fmt
 from pmo_data.charts.board import SvgSeries, bar_chart, line_chart
 from pmo_data.charts.palette import (
     NHS_BLUE,
@@ -127,13 +128,13 @@ def portfolio_section(c: PackContent) -> str:
     """RAG counts now and at the previous report date, and every change in between."""
     svg = bar_chart(
         list(c.rag["rag"]),
-        [SvgSeries(f"Previous ({c.previous_date:%d %b %Y})",
+        [SvgSeries(f"Previous ({fmt.day(c.previous_date)})",
                    tuple(num(v) for v in c.rag["previous"]), NHS_DARK_GREY),
-         SvgSeries(f"Now ({c.at:%d %b %Y})", tuple(num(v) for v in c.rag["now"]), NHS_BLUE,
+         SvgSeries(f"Now ({fmt.day(c.at)})", tuple(num(v) for v in c.rag["now"]), NHS_BLUE,
                    tuple(RAG_COLOURS.get(r, NHS_BLUE) for r in c.rag["rag"]))],
         title="Active projects by latest overall RAG", description=rag_summary(c))
     changes = [[f"{r.project_id} {r.project_name or ''}".strip(), r.from_rag, r.to_rag,
-                f"{pd.Timestamp(r.to_date):%d %b %Y}", r.direction]
+                f"{fmt.day(pd.Timestamp(r.to_date))}", r.direction]
                for r in c.rag_changes.itertuples()]
     return _figure(svg, rag_summary(c)) + (
         _table_html(["Project", "From", "To", "Report date", "Change"], changes)
@@ -198,7 +199,8 @@ def risks_section(c: PackContent) -> str:
 def sources_section(c: PackContent) -> str:
     """Each source's file, import time, rows, latest data and caveat; the caveats listed."""
     rows = [[r.title, r.file or "–",
-             f"{plain(r.imported):%d %b %Y %H:%M}" if plain(r.imported) else "–",
+             (f"{fmt.day(plain(r.imported))} {plain(r.imported):%H:%M}"
+              if plain(r.imported) else "–"),
              f"{int(r.rows):,}",
              fmt_date(plain(r.data_to)) if plain(r.data_to) else "–", r.caveat or ""]
             for r in c.sources.itertuples()]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from pmo_data import fmt
 from pmo_data.charts.palette import (
     NHS_BLUE,
     NHS_DARK_GREY,
@@ -95,7 +96,7 @@ def kpi_slides(deck: Deck, c: PackContent, title: str) -> None:
             data_to = plain(r.data_to)
             body.append([r.metric, r.latest, r.target_text, r.previous_text,
                          ICON_TEXT.get(variation or "", "–"), ICON_TEXT.get(assurance or "", "–"),
-                         f"{data_to:%d %b %Y}" if data_to else "no data"])
+                         f"{fmt.day(data_to)}" if data_to else "no data"])
             for j, kind in ((4, variation), (5, assurance)):
                 if kind in ICONS:
                     fills[(i, j)] = (ICONS[kind].colour, ICONS[kind].text_colour)
@@ -108,8 +109,8 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
     """RAG counts now and at the previous report date (bars in RAG colours), and the changes."""
     slide = deck.slide(title)
     frame = chart(slide, "column", list(c.rag["rag"]),
-                  [(f"Previous ({c.previous_date:%d %b %Y})", list(c.rag["previous"])),
-                   (f"Now ({c.at:%d %b %Y})", list(c.rag["now"]))],
+                  [(f"Previous ({fmt.day(c.previous_date)})", list(c.rag["previous"])),
+                   (f"Now ({fmt.day(c.at)})", list(c.rag["now"]))],
                   0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE))
     now_series = frame.chart.plots[0].series[1]
     for i, rag in enumerate(c.rag["rag"]):
@@ -119,7 +120,7 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
     rows = [["Project", "From", "To", "Date"]]
     for r in c.rag_changes.head(MAX_CHANGES_SHOWN).itertuples():
         rows.append([f"{r.project_id} {r.project_name or ''}".strip()[:38], r.from_rag,
-                     r.to_rag, f"{pd.Timestamp(r.to_date):%d %b}"])
+                     r.to_rag, f"{fmt.day(pd.Timestamp(r.to_date).date())}"])
     if len(rows) == 1:
         rows.append(["No RAG changes in the month", "", "", ""])
     table(slide, rows, 7.2, 1.2, 5.7, [2.9, 1.05, 1.05, 0.7], size=10)
@@ -180,7 +181,7 @@ def risks_slide(deck: Deck, c: PackContent, title: str) -> None:
         rows.append([str(r.raid_id), str(r.project_name or r.project_id or "")[:30],
                      str(r.title or "")[:70], "" if num(r.score) is None else
                      f"{int(num(r.score) or 0)}", str(plain(r.owner) or ""),
-                     f"{review:%d %b %Y}" if review else ""])
+                     f"{fmt.day(review)}" if review else ""])
     if len(rows) == 1:
         rows.append(["", "", "No open risks", "", "", ""])
     table(slide, rows, 0.4, 1.2, 12.5, [1.1, 2.6, 5.4, 0.8, 1.4, 1.2], size=10)
@@ -194,8 +195,8 @@ def sources_slide(deck: Deck, c: PackContent, title: str) -> None:
         imported = plain(r.imported)
         data_to = plain(r.data_to)
         rows.append([r.title, str(r.file or "–"),
-                     f"{imported:%d %b %Y}" if imported else "–", f"{int(r.rows):,}",
-                     f"{data_to:%d %b %Y}" if data_to else "–", str(r.caveat or "")])
+                     f"{fmt.day(imported)}" if imported else "–", f"{int(r.rows):,}",
+                     f"{fmt.day(data_to)}" if data_to else "–", str(r.caveat or "")])
     table(slide, rows, 0.4, 1.2, 12.5, [2.0, 2.6, 1.3, 0.8, 1.3, 4.5], size=9)
 
 

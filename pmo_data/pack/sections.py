@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from pmo_data import fmt
 from pmo_data.downloads import plain
 from pmo_data.pack.content import SPC_MONTHS, PackContent
 from pmo_data.pack.formats import fmt_date, fmt_value
@@ -56,12 +57,13 @@ def subtitle(c: PackContent) -> str:
 def spc_note() -> str:
     """The KPI table's note on what the SPC icons mean."""
     return ("Variation and assurance: NHS England Making Data Count icons from an XmR chart of "
-            f"up to {SPC_MONTHS} complete months; – means no monthly series or too few points.")
+            f"up to {SPC_MONTHS} complete months, limits recalculated at a sustained step "
+            "change (as on every page); – means no monthly series or too few points.")
 
 
 def month_labels(frame: pd.DataFrame) -> list[str]:
     """A frame's ``month`` column as chart categories: ``Apr 2025`` ..."""
-    return [f"{pd.Timestamp(m):%b %Y}" for m in frame["month"]]
+    return [f"{fmt.month(pd.Timestamp(m))}" for m in frame["month"]]
 
 
 def num(value: Any) -> float | None:
