@@ -621,7 +621,7 @@ def raid_trend(
             FROM generate_series(
                 date_trunc('month', CAST($as_at AS DATE)) - to_months($n),
                 date_trunc('month', CAST($as_at AS DATE)), INTERVAL 1 MONTH) t(m))
-        SELECT m.month,
+        SELECT m.month, any_value(m.month_end) AS month_end,
                count(*) FILTER (WHERE date_trunc('month', i.raised_date) = m.month
                                 AND i.raised_date <= m.month_end)::INT AS raised,
                count(*) FILTER (WHERE date_trunc('month', i.closed_date) = m.month

@@ -186,3 +186,14 @@ def test_overrun_chart():
     assert chart.summary == ("Across all 4 closed projects the median overrun is 15 days and "
                              "the 80th percentile 52 days; worst 80th percentile: Medicine "
                              "(68 days).")
+
+
+def test_raid_trend_chart_does_not_claim_the_end_of_a_running_month() -> None:
+    table = pd.DataFrame({"month": [date(2026, 11, 1), date(2026, 12, 1)],
+                          "month_end": [date(2026, 11, 30), date(2026, 12, 2)],
+                          "raised": [2, 1], "closed_in_month": [0, 0],
+                          "open_at_month_end": [5, 6]})
+    summary = charts.raid_trend_chart(table, "Risks").summary
+    assert summary.startswith("Risks open on 2 Dec 2026: 6 (+1 since Nov 2026)")
+    ended = charts.raid_trend_chart(table.iloc[:1], "Risks").summary
+    assert ended.startswith("Risks open at the end of Nov 2026: 5")

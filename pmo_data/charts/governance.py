@@ -35,6 +35,7 @@ from pmo_data.charts.palette import (
     NHS_WHITE,
     RAG_COLOURS,
 )
+from pmo_data.periods import month_end
 from pmo_data.schema import RAG_ORDER
 
 #: The node that stands for the smaller projects on a crowded benefits map.
@@ -386,6 +387,7 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
     ``governance.raid_trend``.
 
     Summary: "<what> open at the end of <month>: <n> (<change> since <first month>);
+    ("open on <date>" when the last month is still running at the as-at date)
     <raised> raised and <closed> closed over <k> months."
     """
     title = f"{what}: raised, closed and open over time"
@@ -409,7 +411,12 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
     fig.update_yaxes(title_text="Items", rangemode="tozero")
     first, last = table.iloc[0], table.iloc[-1]
     change = int(last["open_at_month_end"]) - int(first["open_at_month_end"])
-    summary = (f"{what} open at the end of {fmt.month(pd.Timestamp(last['month']))}: "
+    # a month still running at the as-at date is "on <date>", not "at the end of" it
+    last_end = pd.Timestamp(last["month_end"]).date() if "month_end" in table else None
+    running = last_end is not None and last_end != month_end(last_end)
+    when = (f"on {fmt.day(last_end)}" if running
+            else f"at the end of {fmt.month(pd.Timestamp(last['month']))}")
+    summary = (f"{what} open {when}: "
                f"{int(last['open_at_month_end'])} ({change:+d} since "
                f"{fmt.month(pd.Timestamp(first['month']))}); {int(table['raised'].sum())} raised "
                f"and {int(table['closed_in_month'].sum())} closed over {len(table)} months.")
