@@ -55,7 +55,7 @@ def test_downloads_use_the_edited_sentences(db: Database) -> None:
     at = page("board_pack").run()
     at.text_area[0].set_value("Training is ahead of plan.")
     at.text_area[1].set_value("")  # cleared: left out
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Build the pack").click().run()
     assert not at.exception
     assert [b.label for b in at.download_button] == [
         "PowerPoint (.pptx)", "Printable report (.html)", "Data behind the charts (.xlsx)"]
@@ -72,3 +72,31 @@ def test_downloads_use_the_edited_sentences(db: Database) -> None:
     assert pack.pptx_name == "NHS-Trust_PMO-board-pack_2025-26_2025-11-10.pptx"
     preview = at.get("iframe")[0].proto.srcdoc
     assert "Training is ahead of plan." in preview and "on course for" not in preview
+
+
+def test_the_trust_name_is_set_in_the_app_and_kept_in_the_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_export import fill_pack_data
+
+    from pmo_data.pack import trust_name
+    from pmo_data.store import Store
+
+    pack_store = tmp_path / "pmo.duckdb"  # its own store: the module's is shared
+    Store(pack_store).write(fill_pack_data)
+    monkeypatch.delenv("PMO_TRUST_NAME", raising=False)
+    monkeypatch.setenv("PMO_DB", str(pack_store))
+    before = Store(pack_store).current().number
+    at = page("board_pack").run()
+    at.text_input(key="bp_trust").set_value("Northshire Hospitals NHS Foundation Trust").run()
+    next(b for b in at.button if b.label == "Save the name").click().run()
+    assert not at.exception
+    assert any("Northshire Hospitals NHS Foundation Trust" in s.value for s in at.success)
+    version = Store(pack_store).current()
+    assert version.number == before + 1  # written through the versioned store
+    with Database(version.path) as handle:
+        assert trust_name(handle) == "Northshire Hospitals NHS Foundation Trust"
+        pack = build_pack(handle, "2025/26", date(2025, 11, 10))
+    assert pack.pptx_name.startswith("Northshire-Hospitals-NHS-Foundation-Trust_")
+    monkeypatch.setenv("PMO_TRUST_NAME", "Set on the server")
+    with Database(version.path) as handle:
+        assert trust_name(handle) == "Set on the server"  # the environment still wins

@@ -27,7 +27,7 @@ imported with ``from pmo_data.pack.narrative import SENTENCES, Topic``.
 """
 
 from pmo_data.pack.build import BoardPack, build_pack, file_stem, pack_content
-from pmo_data.pack.content import PackContent, gather, trust_name
+from pmo_data.pack.content import PackContent, gather, save_trust_name, trust_name
 from pmo_data.pack.formats import fmt_date, fmt_value
 from pmo_data.pack.html import render_html
 from pmo_data.pack.narrative import SENTENCES, Sentence, narrative
@@ -51,5 +51,6 @@ __all__ = [
     "render_html",
     "render_pptx",
     "render_xlsx",
+    "save_trust_name",
     "trust_name",
 ]

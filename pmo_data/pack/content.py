@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,6 +24,7 @@ from pmo_data.parse import fy_bounds, fy_of, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
 from pmo_data.schema import RAG_ORDER, SOURCES
+from pmo_data.store import Store
 
 if TYPE_CHECKING:
     from pmo_data.pack.narrative import Sentence
@@ -45,6 +47,33 @@ def trust_name(db: Database) -> str:
     saved = db.scalar("SELECT value FROM saved_settings WHERE kind = 'setting' "
                       "AND name = 'trust_name' AND trim(coalesce(value, '')) <> ''")
     return str(saved).strip() if saved else DEFAULT_TRUST
+
+
+TRUST_NAME_MAX = 120
+
+
+def save_trust_name(db_path: Path | str, name: str, saved_by: str | None = None,
+                    now: datetime | None = None) -> int:
+    """Keep the trust's name for the pack in the database (``saved_settings`` kind
+    ``setting``, name ``trust_name``), written through the versioned store so it survives
+    and rolls back like the data; a blank name removes it (the pack then says "NHS Trust").
+    Returns the new version number. ValueError for a name over ``TRUST_NAME_MAX``
+    characters or one holding a line break."""
+    cleaned = " ".join(str(name).split())
+    if len(cleaned) > TRUST_NAME_MAX:
+        raise ValueError(f"a trust name is at most {TRUST_NAME_MAX} characters")
+    if any(ch in str(name) for ch in "\r\n"):
+        raise ValueError("a trust name is one line")
+    when = now or datetime.now().replace(microsecond=0)
+
+    def write(con: Any) -> None:
+        con.execute("DELETE FROM saved_settings WHERE kind = 'setting' AND name = 'trust_name'")
+        if cleaned:
+            con.execute("INSERT INTO saved_settings VALUES ('setting', 'trust_name', ?, ?, ?)",
+                        [cleaned, saved_by, when])
+
+    version, _ = Store(db_path).write(write)
+    return version.number
 
 
 @dataclass(frozen=True)
