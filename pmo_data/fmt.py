@@ -114,6 +114,19 @@ def money_short(v: float | None, missing: str = "no value") -> str:
     return f"{sign}£{a:,.0f}"
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut at a word and ending with "…" when it
+    is longer (a single word longer than ``width`` is cut with "…"): a table cell never
+    shows half a word."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and text[width - 1] != " ":
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" -–,;:") + "…"
+
+
 def plural(n: int, noun: str, nouns: str | None = None) -> str:
     """"1 project", "3 projects" (``nouns`` for an irregular plural)."""
     return f"{n:,} {noun if n == 1 else (nouns or noun + 's')}"

@@ -480,3 +480,20 @@ def test_importing_the_engine_does_not_load_python_pptx() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1], timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_every_pptx_chart_has_axis_titles_and_counts_have_whole_steps(db: Database) -> None:
+    from pptx import Presentation
+
+    pack = board.build_pack(db, FY, AS_AT)
+    charts = [shape.chart for slide in Presentation(io.BytesIO(pack.pptx)).slides
+              for shape in slide.shapes if shape.has_chart]
+    assert charts
+    for ch in charts:
+        assert ch.category_axis.has_title and ch.value_axis.has_title
+        titles = (ch.category_axis.axis_title.text_frame.text,
+                  ch.value_axis.axis_title.text_frame.text)
+        assert all(titles), titles
+        if "£" not in titles[1]:  # a count: whole-number gridlines
+            assert ch.value_axis.major_unit is not None and ch.value_axis.major_unit >= 1
+            assert float(ch.value_axis.major_unit).is_integer()

@@ -52,3 +52,14 @@ def test_plural() -> None:
     assert fmt.plural(1, "project") == "1 project"
     assert fmt.plural(3, "project") == "3 projects"
     assert fmt.plural(2, "person", "people") == "2 people"
+
+
+@pytest.mark.parametrize(("text", "width", "short"), [
+    ("PRJ-0045 Eating disorder early intervention", 30, "PRJ-0045 Eating disorder…"),
+    ("short", 30, "short"), ("exactly ten", 11, "exactly ten"),
+    ("Supercalifragilisticexpialidocious", 10, "Supercali…"),
+    ("District nursing scheduling - phase 2", 30, "District nursing scheduling…"),
+])
+def test_shorten_cuts_at_a_word(text: str, width: int, short: str) -> None:
+    assert fmt.shorten(text, width) == short
+    assert len(fmt.shorten(text, width)) <= width

@@ -150,13 +150,31 @@ def table(slide: Any, frame: Sequence[Sequence[str]], left: float, top: float,
     return shape
 
 
+def whole_step(top: float, ticks: int = 6) -> float:
+    """A whole-number axis step giving about ``ticks`` gridlines up to ``top``: 1, 2, 5,
+    10, 20, 50 ... (never below 1, so a count axis never shows 0.5)."""
+    step = 1.0
+    while top / step > ticks:
+        for factor in (2, 2.5, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
+            step *= factor
+            if top / step <= ticks:
+                break
+    return step
+
+
 def chart(slide: Any, kind: str, categories: Sequence[str],
           series: Sequence[tuple[str, Sequence[float | None]]], left: float, top: float,
           width: float, height: float, number_format: str = "#,##0",
           colours: Sequence[str] = (NHS_BLUE, NHS_MID_GREY, NHS_WARM_YELLOW),
-          title: str = "") -> Any:
+          title: str = "", x_title: str = "", y_title: str = "", whole: bool = False,
+          label_positions: Sequence[str | None] = ()) -> Any:
     """A native, editable chart: ``kind`` "column", "bar" (first category at the top) or
-    "line" (with markers); legend on top, data labels in ``number_format``."""
+    "line" (with markers); legend on top, data labels in ``number_format``.
+
+    ``x_title``/``y_title`` name the category and value axes (every chart has both);
+    ``whole`` (counts) keeps the value axis on whole numbers (a step of at least 1);
+    ``label_positions`` places each series' data labels ("above", "below", None: default),
+    so two lines' labels do not sit on each other."""
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Inches, Pt
@@ -187,10 +205,31 @@ def chart(slide: Any, kind: str, categories: Sequence[str],
         ch.value_axis.tick_labels.number_format_is_linked = False
     if kind == "bar":
         ch.category_axis.reverse_order = True  # first category at the top, as in the table
+    for axis, text in ((ch.category_axis, x_title), (ch.value_axis, y_title)):
+        if text:
+            axis.has_title = True
+            axis.axis_title.text_frame.text = text
+            for run in axis.axis_title.text_frame.paragraphs[0].runs:
+                run.font.size = Pt(11)
+                run.font.bold = False
+    if whole:
+        top_value = max((float(v) for _, vs in series for v in vs if v is not None),
+                        default=0.0)
+        ch.value_axis.minimum_scale = 0
+        ch.value_axis.major_unit = whole_step(top_value)
     plot = ch.plots[0]
     plot.has_data_labels = True
     plot.data_labels.number_format = number_format
     plot.data_labels.number_format_is_linked = False
+    from pptx.enum.chart import XL_LABEL_POSITION
+
+    where = {"above": XL_LABEL_POSITION.ABOVE, "below": XL_LABEL_POSITION.BELOW}
+    for s, position in zip(plot.series, label_positions, strict=False):
+        if position:
+            s.data_labels.show_value = True
+            s.data_labels.position = where[position]
+            s.data_labels.number_format = number_format
+            s.data_labels.number_format_is_linked = False
     for s, colour in zip(plot.series, colours, strict=False):
         fmt = s.format
         if kind == "line":

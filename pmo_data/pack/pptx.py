@@ -111,7 +111,8 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
     frame = chart(slide, "column", list(c.rag["rag"]),
                   [(f"Previous ({fmt.day(c.previous_date)})", list(c.rag["previous"])),
                    (f"Now ({fmt.day(c.at)})", list(c.rag["now"]))],
-                  0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE))
+                  0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE),
+                  x_title="Latest overall RAG", y_title="Active projects", whole=True)
     now_series = frame.chart.plots[0].series[1]
     for i, rag in enumerate(c.rag["rag"]):
         point = now_series.points[i]
@@ -119,11 +120,12 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
         point.format.fill.fore_color.rgb = rgb(RAG_COLOURS.get(rag, NHS_BLUE))
     rows = [["Project", "From", "To", "Date"]]
     for r in c.rag_changes.head(MAX_CHANGES_SHOWN).itertuples():
-        rows.append([f"{r.project_id} {r.project_name or ''}".strip()[:38], r.from_rag,
+        rows.append([fmt.shorten(f"{r.project_id} {r.project_name or ''}".strip(), 38),
+                     r.from_rag,
                      r.to_rag, f"{fmt.day(pd.Timestamp(r.to_date).date())}"])
     if len(rows) == 1:
         rows.append(["No RAG changes in the month", "", "", ""])
-    table(slide, rows, 7.2, 1.2, 5.7, [2.9, 1.05, 1.05, 0.7], size=10)
+    table(slide, rows, 7.2, 1.2, 5.7, [2.5, 1.0, 1.0, 1.2], size=10)
     text_box(slide, 0.4, 6.45, 12.5, 0.5, [rag_summary(c)], size=11, colour=NHS_DARK_GREY)
 
 
@@ -136,7 +138,9 @@ def training_slide(deck: Deck, c: PackContent, title: str) -> None:
     chart(slide, "line", month_labels(c.training),
           [("Staff trained (cumulative)", list(c.training["trained_cumulative"])),
            ("Pro-rata target", [num(v) for v in c.training["pro_rata_target"]])],
-          0.4, 1.2, 12.5, 5.2, colours=(NHS_BLUE, NHS_WARM_YELLOW))
+          0.4, 1.2, 12.5, 5.2, colours=(NHS_BLUE, NHS_WARM_YELLOW),
+          x_title="Month", y_title="Staff trained", whole=True,
+          label_positions=("below", "above"))
     text_box(slide, 0.4, 6.45, 12.5, 0.5, [training_summary(c)], size=11, colour=NHS_DARK_GREY)
 
 
@@ -148,7 +152,8 @@ def plan_slide(deck: Deck, c: PackContent, title: str) -> None:
               [("Target", [num(v) for v in c.plan_chart["target"]]),
                ("Actual", [num(v) for v in c.plan_chart["actual"]])],
               0.4, 1.2, 5.6, 5.2, colours=(NHS_MID_GREY, NHS_BLUE),
-              title="Staff trained: plan and actual")
+              title="Staff trained: plan and actual", x_title="Financial year",
+              y_title="Staff trained", whole=True)
     years = plan_years(c)
     rows = [["KPI", *years], *plan_rows(c, name_width=40)]
     if len(rows) > 1:
@@ -168,7 +173,8 @@ def benefits_slide(deck: Deck, c: PackContent, title: str) -> None:
     chart(slide, "bar", list(c.benefits["service_group"]),
           [("Planned (£)", [num(v) for v in c.benefits["planned_gbp"]]),
            ("Realised (£)", [num(v) for v in c.benefits["realised_gbp"]])],
-          0.4, 1.2, 12.5, 5.2, number_format='"£"#,##0', colours=(NHS_MID_GREY, NHS_BLUE))
+          0.4, 1.2, 12.5, 5.2, number_format='"£"#,##0', colours=(NHS_MID_GREY, NHS_BLUE),
+          x_title="Service group", y_title="Cash-releasing benefits (£)")
     text_box(slide, 0.4, 6.45, 12.5, 0.5, [benefits_summary(c)], size=11, colour=NHS_DARK_GREY)
 
 
@@ -178,8 +184,8 @@ def risks_slide(deck: Deck, c: PackContent, title: str) -> None:
     rows = [["Ref", "Project", "Risk", "Score", "Owner", "Review"]]
     for r in c.risks.itertuples():
         review = plain(r.review_date)
-        rows.append([str(r.raid_id), str(r.project_name or r.project_id or "")[:30],
-                     str(r.title or "")[:70], "" if num(r.score) is None else
+        rows.append([str(r.raid_id), fmt.shorten(str(r.project_name or r.project_id or ""), 30),
+                     fmt.shorten(str(r.title or ""), 70), "" if num(r.score) is None else
                      f"{int(num(r.score) or 0)}", str(plain(r.owner) or ""),
                      f"{fmt.day(review)}" if review else ""])
     if len(rows) == 1:

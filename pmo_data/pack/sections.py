@@ -118,8 +118,8 @@ def plan_years(c: PackContent) -> list[str]:
 
 
 def plan_rows(c: PackContent, name_width: int | None = None) -> list[list[str]]:
-    """One row per plan KPI: its name (cut to ``name_width``), then "target (actual)" per FY
-    ("–" where the plan has no row or no target)."""
+    """One row per plan KPI: its name (shortened at a word to ``name_width``), then
+    "target (actual)" per FY ("–" where the plan has no row or no target)."""
     years = plan_years(c)
     rows = []
     for code in dict.fromkeys(c.plan["kpi_code"]):
@@ -135,5 +135,6 @@ def plan_rows(c: PackContent, name_width: int | None = None) -> list[list[str]]:
             if actual is not None:
                 text += f" ({fmt_value(actual, unit)})"
             cells.append(text)
-        rows.append([str(part["kpi_name"].iloc[0])[:name_width], *cells])
+        name = str(part["kpi_name"].iloc[0])
+        rows.append([fmt.shorten(name, name_width) if name_width else name, *cells])
     return rows
