@@ -49,7 +49,17 @@ def filter_widget(name: str, col: explore.ColumnInfo) -> explore.Filter | None:
     return explore.Filter(col.name, "contains", (text,))
 
 
+#: The view a first visit opens: what a benefits advisor asks first, realised value by
+#: category and unit (values in different units are never added up) for each target year.
+DEFAULT_VIEW = {"ex_dataset": "benefits_with_project",
+                "ex_rows_benefits_with_project": ["category", "unit"],
+                "ex_col_benefits_with_project": "target_financial_year",
+                "ex_measure_benefits_with_project": "realised_value", "ex_agg": "sum"}
+
+
 def pivot_tab() -> None:
+    if "ex_dataset" not in st.session_state:
+        st.session_state.update(DEFAULT_VIEW)
     names = list(explore.DATASETS)
     name = st.selectbox("Data", names, key="ex_dataset", format_func=lambda n: (
         explore.DATASETS[n].title + (" (prepared view)" if explore.DATASETS[n].prepared else "")))
@@ -87,8 +97,13 @@ def pivot_tab() -> None:
         notes.append(f"first {explore.MAX_PIVOT_ROWS:,} groups shown")
     if result.truncated_columns:
         notes.append(f"first {explore.MAX_PIVOT_COLUMNS} column values shown (All covers all)")
+    if result.total_withheld:
+        notes.append("no All total: the columns are in different units")
     st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
-    st.dataframe(result.table, hide_index=True)
+    shown = result.table.rename(columns={r: cols[r].label for r in result.rows})
+    st.dataframe(shown, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="localized")
+        for c in result.value_columns})
     chart = pivot_chart(result)
     st.plotly_chart(chart.figure, key="ex_chart")
     st.caption(md(chart.summary))
