@@ -10,7 +10,7 @@ import ui
 from pmo_data import fmt, governance, overview, portfolio, quality_scores
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
-from pmo_data.text import md
+from pmo_data.text import md, md_signed
 
 ui.page_header("Overview", "Are we on track this year? Every number comes from the metric "
                "catalogue; hover over ? for how it is worked out.")
@@ -35,7 +35,8 @@ def tile(t: overview.Tile) -> None:
     """One headline tile."""
     with st.container(border=True):
         st.markdown(f"**{md(t.name)}**", help=md(t.help))  # in full: a metric label is cut short
-        st.metric(md(t.name), md(t.value_text), md(t.delta_text) if t.delta_text else None,
+        st.metric(md(t.name), md(t.value_text),
+                  md_signed(t.delta_text) if t.delta_text else None,
                   delta_color=t.delta_color,
                   delta_arrow=t.delta_arrow, delta_description=t.delta_description,
                   label_visibility="collapsed")

@@ -102,3 +102,12 @@ def test_no_database_points_to_import(tmp_path: Path, monkeypatch: pytest.Monkey
     at = page("overview").run()
     assert not at.exception
     assert "No data has been imported yet" in at.info[0].value
+
+
+def test_a_delta_keeps_its_sign_for_the_arrow(db_path: Path) -> None:
+    # st.metric reads the arrow from the delta's first character: an escaped "\\-" would
+    # show a rise for a fall
+    at = _run("2024/25", AT)
+    deltas = [m.delta for m in at.metric if m.delta]
+    assert deltas
+    assert all(d[0] in "+-" or d == "No change" for d in deltas), deltas
