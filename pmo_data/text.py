@@ -62,6 +62,16 @@ def md(value: object) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+def md_signed(value: object) -> str:
+    """``md(value)`` that keeps a leading "+" or "-" as it is: ``st.metric`` reads a delta's
+    direction (its arrow and colour) from that first character, and a sign followed by a
+    digit or "£" is never Markdown."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("+", "-") and text[1:2] not in (" ", ""):
+        return text[0] + md(text[1:])
+    return md(text)
+
+
 def html(value: object) -> str:
     """``value`` with ``&``, ``<`` and ``>`` escaped, for plotly labels and HTML reports."""
     if value is None:

@@ -110,3 +110,11 @@ def test_every_figure_escapes_its_data_fields() -> None:
     assert "<a href" not in spec and "&lt;a href=" in spec
     # the app's own templates keep their markup
     assert "%{x}: %{customdata[0]}<extra></extra>" in spec
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("-5.4 pts", "-5\\.4 pts"), ("+£1,200", "+£1,200"), ("-£295,350", "-£295,350"),
+    ("No change", "No change"), ("- item", "\\- item"), ("+3 [x](y)", "+3 \\[x\\]\\(y\\)"),
+])
+def test_md_signed_keeps_the_sign_a_metric_reads(value: str, shown: str) -> None:
+    assert text.md_signed(value) == shown
