@@ -245,7 +245,12 @@ def nav_links(page: Any) -> list[str]:
 
 def signed_in_caption(page: Any, account: str, role: str) -> None:
     caption = f"Signed in as {ACCOUNTS[account]} ({role})."
-    page.get_by_text(caption, exact=True).wait_for(timeout=30_000)
+    shown = page.get_by_text("Signed in as").first
+    shown.wait_for(timeout=30_000)
+    # read as the user reads it: md() keeps addresses from becoming links with an invisible
+    # word joiner, which is not part of what anyone sees
+    assert shown.inner_text().replace("\u2060", "").strip() == caption
+    assert page.locator("a[href^='mailto:']").count() == 0  # the address is text, not a link
 
 
 def has_sql_box(page: Any, site: SignInSite) -> bool:
@@ -315,8 +320,13 @@ def test_an_unlisted_user_is_told_no_access_and_can_sign_out(site: SignInSite,
                                                              browser: Any) -> None:
     page = new_page(browser)
     sign_in(page, site, "unlisted")
-    message = page.get_by_text(f"{ACCOUNTS['unlisted']} {NO_ACCESS}")
+    message = page.get_by_text(NO_ACCESS)
     message.wait_for(timeout=30_000)
+    wait_for_app(page)  # the run that refuses has finished (no page list left behind)
+    # the address as the user reads it (md()'s invisible word joiner keeps it from a link)
+    assert message.inner_text().replace("\u2060", "").startswith(
+        f"{ACCOUNTS['unlisted']} {NO_ACCESS}")
+    assert page.locator("a[href^='mailto:']").count() == 0
     shot(page, "unlisted")
     assert nav_links(page) == []
     assert page.locator("[data-testid='stDataFrame']").count() == 0
