@@ -12,7 +12,7 @@ from pmo_data.charts.governance import RISK_BANDS
 from pmo_data.charts.plan import LEVEL_COLOURS, TABLE_CSS, _text_colour
 from pmo_data.charts.portfolio import rag_cell_css, rag_text_colour
 from pmo_data.charts.spc import ICONS
-from pmo_data.export import _CSS as REPORT_CSS
+from pmo_data.pack.html import _CSS as REPORT_CSS
 
 AA = 4.5
 
