@@ -89,3 +89,10 @@ def test_html_report_and_plan_table_text_meets_aa(css: str, page: str) -> None:
     for text, back in pairs:
         for behind in ([back] if back else [page, p.NHS_PALE_GREY]):
             assert p.contrast_ratio(_six(text), _six(behind)) >= AA, (text, behind)
+
+
+def test_previous_bars_differ_from_every_rag_fill() -> None:
+    """The pack's RAG chart draws previous counts beside RAG-coloured current ones: the grey
+    of the previous bars must not be a RAG colour (Not reported)."""
+    assert p.PREVIOUS_RAG_BARS not in p.RAG_COLOURS.values()
+    assert p.contrast_ratio(p.PREVIOUS_RAG_BARS, p.NHS_WHITE) >= 3  # a mark, not text

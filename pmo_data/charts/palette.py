@@ -61,6 +61,10 @@ RAG_COLOURS: dict[str, str] = {
     "Not reported": NHS_DARK_GREY,
 }
 
+#: The "previous" bars beside RAG-coloured "now" bars (the board pack): a grey no RAG fill
+#: uses (Not reported is dark grey), 3.7:1 on white.
+PREVIOUS_RAG_BARS = NHS_MID_GREY
+
 #: Making Data Count point colours.
 SPC_COMMON = NHS_MID_GREY
 SPC_IMPROVEMENT = NHS_BRIGHT_BLUE

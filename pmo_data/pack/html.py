@@ -19,9 +19,9 @@ from pmo_data import fmt
 from pmo_data.charts.board import SvgSeries, bar_chart, line_chart
 from pmo_data.charts.palette import (
     NHS_BLUE,
-    NHS_DARK_GREY,
     NHS_MID_GREY,
     NHS_WARM_YELLOW,
+    PREVIOUS_RAG_BARS,
     RAG_COLOURS,
 )
 from pmo_data.downloads import plain
@@ -129,7 +129,7 @@ def portfolio_section(c: PackContent) -> str:
     svg = bar_chart(
         list(c.rag["rag"]),
         [SvgSeries(f"Previous ({fmt.day(c.previous_date)})",
-                   tuple(num(v) for v in c.rag["previous"]), NHS_DARK_GREY),
+                   tuple(num(v) for v in c.rag["previous"]), PREVIOUS_RAG_BARS),
          SvgSeries(f"Now ({fmt.day(c.at)})", tuple(num(v) for v in c.rag["now"]), NHS_BLUE,
                    tuple(RAG_COLOURS.get(r, NHS_BLUE) for r in c.rag["rag"]))],
         title="Active projects by latest overall RAG", description=rag_summary(c))

@@ -20,6 +20,7 @@ from pmo_data.charts.palette import (
     NHS_DARK_GREY,
     NHS_MID_GREY,
     NHS_WARM_YELLOW,
+    PREVIOUS_RAG_BARS,
     RAG_COLOURS,
 )
 from pmo_data.downloads import plain
@@ -111,7 +112,7 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
     frame = chart(slide, "column", list(c.rag["rag"]),
                   [(f"Previous ({fmt.day(c.previous_date)})", list(c.rag["previous"])),
                    (f"Now ({fmt.day(c.at)})", list(c.rag["now"]))],
-                  0.4, 1.2, 6.6, 5.2, colours=(NHS_DARK_GREY, NHS_BLUE),
+                  0.4, 1.2, 6.6, 5.2, colours=(PREVIOUS_RAG_BARS, NHS_BLUE),
                   x_title="Latest overall RAG", y_title="Active projects", whole=True,
                   alt=rag_summary(c))
     now_series = frame.chart.plots[0].series[1]
