@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 from pmo_data.parse import fy_bounds
 from pmo_data.schema import SOURCES
 
-__all__ = ["TRUE", "FyWindow", "Part", "Scope", "all_of", "bind", "column", "fy_window",
-           "group_key", "in_group", "project_in_group"]
+__all__ = ["TRUE", "FyWindow", "Part", "Scope", "all_of", "any_group_or", "bind", "column",
+           "fy_window", "group_key", "in_group", "project_in_group"]
 
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -79,6 +79,14 @@ def in_group(service_group: str | None, ref: str = "service_group", *, name: str
     if key is None:
         return TRUE
     return Part(f"lower(trim({column(ref)})) = ${name}", {name: key})
+
+
+def any_group_or(ref: str = "service_group", *, name: str = "sg") -> str:
+    """The service-group condition decided when the query runs, for a query written once as
+    a constant: ``($name IS NULL OR lower(trim(ref)) = $name)``, with ``$name`` bound to
+    ``group_key(choice)`` (``None``: every row). ``in_group`` gives a simpler plan where the
+    query is built per call."""
+    return f"(${name} IS NULL OR lower(trim({column(ref)})) = ${name})"
 
 
 def project_in_group(service_group: str | None, ref: str = "project_id", *, name: str = "sg"
