@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import access
+from pmo_data import access, pages
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_of
 from pmo_data.sealed import UnsealedVersion, check_sealed
@@ -288,6 +288,12 @@ def require_role(needed: str) -> None:
     if not can(needed):
         st.error("You do not have access to this page.")
         st.stop()
+
+
+def require_page(key: str) -> None:
+    """Stop page ``key`` (its file stem) for a user below the role the page registry gives
+    it (``pmo_data.pages``): the same rule the navigation lists it by."""
+    require_role(pages.by_key(key).role)
 
 
 # --- rendering helpers ------------------------------------------------------------------

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
 import pandas as pd
 
+from pmo_data import pages
 from pmo_data.db import Database
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER
 from pmo_data.sqlparts import any_group_or, bind, group_key
@@ -103,7 +103,7 @@ LABELS: dict[str, str] = {
 }
 
 #: The page that shows one project in detail; it reads ``?project=<id>``.
-PROJECT_PAGE = "portfolio"
+PROJECT_PAGE = pages.by_key("portfolio").url_name
 
 # Service groups match ignoring case and outer spaces (``sqlparts``); $sg is ``group_key``.
 _GROUP_SQL = any_group_or("p.service_group")
@@ -133,7 +133,7 @@ def project_link(project_id: str) -> str:
 
     Relative (no leading slash), so it also works when the app is served under a path.
     """
-    return f"{PROJECT_PAGE}?project={quote(str(project_id), safe='')}"
+    return pages.project_link(project_id)
 
 
 def with_project_links(frame: pd.DataFrame) -> pd.DataFrame:

@@ -30,10 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import quote
 
 import pandas as pd
 
+from pmo_data import pages
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER, STAGE
@@ -44,7 +44,7 @@ from pmo_data.sqlparts import any_group_or, bind, group_key, in_group
 STAGE_ORDER: tuple[str, ...] = STAGE.values
 NOT_REPORTED = "Not reported"
 #: The page (url path) that shows a project in depth; it reads ``?project=<id>``.
-PAGE = "portfolio"
+PAGE = pages.by_key("portfolio").url_name
 
 #: Headings for the snake_case columns returned here (see ``for_display``).
 LABELS: dict[str, str] = {
@@ -122,7 +122,7 @@ def for_display(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) ->
 def drill_down_link(project_id: str) -> str:
     """Relative URL of a project's drill-down on this page: ``portfolio?project=<id>``
     (URL-encoded; relative, so it works when the app is served under a path)."""
-    return f"{PAGE}?project={quote(str(project_id), safe='')}"
+    return pages.project_link(project_id)
 
 
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
