@@ -51,7 +51,6 @@ def _leave_legacy_pages_mode() -> None:
         st.rerun()
 ALL_GROUPS = "All service groups"
 ROOT = Path(__file__).resolve().parent
-PAGES = ROOT / "pages"
 
 
 @dataclass(frozen=True)
@@ -322,8 +321,3 @@ def user_email() -> str | None:
     except Exception:  # st.user unavailable outside a server session
         return None
     return None
-
-
-def running_in_test() -> bool:
-    """True under AppTest (no browser session)."""
-    return os.environ.get("PMO_TESTING") == "1"

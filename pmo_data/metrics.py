@@ -830,7 +830,11 @@ def compute_many(db: Database, fys: Sequence[str], as_at: date | None = None,
 def compute(db: Database, code: str, fy: str, as_at: date | None = None,
             service_group: str | None = None) -> MetricValue:
     """One metric by code (case-insensitive; built-in or plan KPI), without ``previous``.
-    KeyError for an unknown code, ValueError for a bad FY."""
+    KeyError for an unknown code, ValueError for a bad FY.
+
+    A plan KPI comes from kpi_actuals: months with period in [1 April, at]; the FY value is
+    their sum, or the latest month's value when the plan's unit is % (also "percent",
+    "per cent"). None when the FY has no months yet. Service groups do not apply."""
     defn = _BY_CODE.get(code.strip().upper()) or get_definition(code, db)
     period = _period(fy, _resolve_as_at(db, as_at), service_group)
     return _evaluate(db, [period], (defn,))[0][defn.code]
@@ -937,13 +941,6 @@ def open_high_risks(db: Database, fy: str, as_at: date | None = None,
     blank). Today's status and scores (no history). Unit count, direction down. None when the
     RAID log is empty."""
     return compute(db, "OPEN_HIGH_RISKS", fy, as_at, service_group)
-
-
-def kpi_value(db: Database, code: str, fy: str, as_at: date | None = None) -> MetricValue:
-    """A plan KPI from kpi_actuals: months with period in [1 April, at]; the FY value is their
-    sum, or the latest month's value when the plan's unit is % (also "percent", "per cent").
-    None when the FY has no months yet. Service groups do not apply."""
-    return compute(db, code, fy, as_at)
 
 
 # --- monthly series for SPC ----------------------------------------------------------------
