@@ -1,6 +1,6 @@
 """The metric catalogue: every number the dashboard, the board pack and the CLI show.
 
-Why this module exists: DESIGN.md makes the metric catalogue the single source of truth. Each
+Why this module exists: the metric catalogue is the single source of truth for numbers. Each
 metric is defined once here (code, name, plain-English definition, unit, direction, target,
 data owner) and computed once here, in DuckDB, so a tile in the app, a slide in the board pack
 and ``python -m pmo_data metrics --json`` can never disagree. All the metric SQL lives in this

@@ -117,3 +117,18 @@ def test_no_import_cycle_in_pmo_data() -> None:
             visit(name, [name])
     assert cycles == KNOWN_CYCLES
     assert not any("pmo_data.parse" in c and "pmo_data.schema" in c for c in cycles)
+
+
+def test_no_tracked_file_cites_a_document_outside_the_repository() -> None:
+    # the rules the code relies on are written in the repository's own docs (docs/, README)
+    outside = ("DESIGN" + ".md", "FACTS" + ".md")
+    files = subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=ROOT,
+                           check=True).stdout.decode().split("\0")
+    found = []
+    for name in filter(None, files):
+        path = ROOT / name
+        if not path.is_file() or path.suffix in (".png", ".jpg", ".ico", ".pdf", ".xlsx"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}: {doc}" for doc in outside if doc in text]
+    assert found == []
