@@ -12,7 +12,7 @@ from pmo_data.text import md
 ui.page_header("Estimate realism", "Planned against actual duration of closed projects: "
                "history to challenge a plan with.")
 f = ui.filters()
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="estimates", today=f.as_at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="estimates", at=f.at))
 
 closed = ui.call(gov.closed_durations, service_group=f.service_group)
 chart = charts.duration_scatter(closed)

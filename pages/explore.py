@@ -6,8 +6,9 @@ from functools import partial
 import streamlit as st
 
 import ui
-from pmo_data import explore, export, sqlbox
+from pmo_data import explore, sqlbox
 from pmo_data.charts.explore import pivot_chart
+from pmo_data.downloads import csv_bytes, xlsx_bytes
 from pmo_data.text import md
 
 ui.page_header("Explore", "Ask your own questions: filter, pivot and download, no SQL needed.")
@@ -16,9 +17,9 @@ ui.require_db()
 
 def downloads(frame, stem: str, key: str) -> None:  # noqa: ANN001 - a DataFrame
     left, right = st.columns(2)
-    left.download_button("Download CSV", export.csv_bytes(frame), f"{stem}.csv", "text/csv",
+    left.download_button("Download CSV", csv_bytes(frame), f"{stem}.csv", "text/csv",
                          key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Download XLSX", partial(export.xlsx_bytes, {stem[:31]: frame}),
+    right.download_button("Download XLSX", partial(xlsx_bytes, {stem[:31]: frame}),
                           f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -48,7 +49,17 @@ def filter_widget(name: str, col: explore.ColumnInfo) -> explore.Filter | None:
     return explore.Filter(col.name, "contains", (text,))
 
 
+#: The view a first visit opens: what a benefits advisor asks first, realised value by
+#: category and unit (values in different units are never added up) for each target year.
+DEFAULT_VIEW = {"ex_dataset": "benefits_with_project",
+                "ex_rows_benefits_with_project": ["category", "unit"],
+                "ex_col_benefits_with_project": "target_financial_year",
+                "ex_measure_benefits_with_project": "realised_value", "ex_agg": "sum"}
+
+
 def pivot_tab() -> None:
+    if "ex_dataset" not in st.session_state:
+        st.session_state.update(DEFAULT_VIEW)
     names = list(explore.DATASETS)
     name = st.selectbox("Data", names, key="ex_dataset", format_func=lambda n: (
         explore.DATASETS[n].title + (" (prepared view)" if explore.DATASETS[n].prepared else "")))
@@ -86,8 +97,13 @@ def pivot_tab() -> None:
         notes.append(f"first {explore.MAX_PIVOT_ROWS:,} groups shown")
     if result.truncated_columns:
         notes.append(f"first {explore.MAX_PIVOT_COLUMNS} column values shown (All covers all)")
+    if result.total_withheld:
+        notes.append("no All total: the columns are in different units")
     st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
-    st.dataframe(result.table, hide_index=True)
+    shown = result.table.rename(columns={r: cols[r].label for r in result.rows})
+    st.dataframe(shown, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="localized")
+        for c in result.value_columns})
     chart = pivot_chart(result)
     st.plotly_chart(chart.figure, key="ex_chart")
     st.caption(md(chart.summary))

@@ -2,26 +2,25 @@
 last year, freshness, Making Data Count icons, link to the page behind it), stale-data
 warnings, projects whose RAG changed in their latest report, and RAG integrity flags."""
 
-from datetime import date
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from pmo_data import governance, overview, portfolio, quality_scores
+from pmo_data import fmt, governance, overview, portfolio, quality_scores
 from pmo_data import pages as registry
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
-from pmo_data.spc import fmt_date
-from pmo_data.text import md
+from pmo_data.text import md, md_signed
 
 ui.page_header("Overview", "Are we on track this year? Every number comes from the metric "
                "catalogue; hover over ? for how it is worked out.")
 f = ui.filters()
-at = portfolio.evaluation_date(f.fy, f.as_at)
-st.caption(f"Financial year {f.fy}, as at {fmt_date(at)}, "
+at = f.at
+ended = f" (the year ended {fmt.day(at)}: its figures are at that date)" if at < f.as_at else ""
+st.caption(f"Financial year {f.fy}, as at {fmt.day(f.as_at)}{ended}, "
            f"{md(f.service_group) or 'all service groups'}.")
-for stale in ui.call(quality_scores.stale_sources, today=date.today()):
+for stale in ui.call(quality_scores.stale_sources, today=at):
     st.warning(md(stale.message), icon=":material/schedule:")
 
 
@@ -37,7 +36,8 @@ def tile(t: overview.Tile) -> None:
     """One headline tile."""
     with st.container(border=True):
         st.markdown(f"**{md(t.name)}**", help=md(t.help))  # in full: a metric label is cut short
-        st.metric(md(t.name), md(t.value_text), md(t.delta_text) if t.delta_text else None,
+        st.metric(md(t.name), md(t.value_text),
+                  md_signed(t.delta_text) if t.delta_text else None,
                   delta_color=t.delta_color,
                   delta_arrow=t.delta_arrow, delta_description=t.delta_description,
                   label_visibility="collapsed")

@@ -3,16 +3,16 @@
 import streamlit as st
 
 import ui
-from pmo_data import value
+from pmo_data import fmt, value
 from pmo_data.charts import value as charts
 from pmo_data.text import md
 
 f = ui.filters()
 scope = dict(fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 ui.page_header("PMO value", f"{f.fy}, {f.service_group or 'all service groups'}, up to "
-               f"{f.as_at:%d %b %Y}: the PMO's effort, the demand on it, and how the projects "
+               f"{fmt.day(f.as_at)}: the PMO's effort, the demand on it, and how the projects "
                "it supports compare with the rest.")
-ui.freshness_line(ui.call(value.data_dates))
+ui.freshness_line(ui.call(value.data_dates, at=f.at))
 
 
 def show(chart: charts.ValueChart, where=st) -> None:  # noqa: ANN001 - a container

@@ -14,7 +14,7 @@ ui.page_header("Portfolio delivery", "Which projects are off track, where, and w
                "the list, then open a project for its reports, milestones, RAID and benefits.")
 f = ui.filters()
 at = portfolio.evaluation_date(f.fy, f.as_at)
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="portfolio", today=at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="portfolio", at=at))
 DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in (
     "Latest report", "Report date", "Start", "Planned end", "Forecast end", "Actual end",
     "Baseline", "Forecast", "Actual", "Raised", "Review date", "Closed", "Target date")}

@@ -4,14 +4,14 @@ became completions, and whether people left more confident."""
 import streamlit as st
 
 import ui
-from pmo_data import metrics, plan, training
+from pmo_data import fmt, metrics, plan, training
 from pmo_data.charts import training as charts
 from pmo_data.text import md
 
 f = ui.filters()
 scope = dict(fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 ui.page_header("Training reach", f"{f.fy}, {f.service_group or 'all service groups'}, up to "
-               f"{f.as_at:%d %b %Y}: distinct staff trained against the annual target, and "
+               f"{fmt.day(f.as_at)}: distinct staff trained against the annual target, and "
                "what the courses achieved.")
 trained = ui.call(metrics.trained_staff, **scope)
 dna = ui.call(metrics.training_dna_rate, **scope)

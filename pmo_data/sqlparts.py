@@ -158,6 +158,13 @@ class Scope:
             raise AttributeError(name)
         return f"${self._prefix}{name}"
 
+    def name(self, key: str) -> str:
+        """The prefixed parameter name of ``key`` (without ``$``), for fragment functions
+        that take a parameter name (``populations.active_project(at=...)``)."""
+        if key not in self._values:
+            raise KeyError(key)
+        return self._prefix + key
+
     @property
     def params(self) -> dict[str, Any]:
         """Every value under its prefixed name."""

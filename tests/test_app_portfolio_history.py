@@ -36,8 +36,12 @@ def _table(at, heading: str):  # noqa: ANN001 - AppTest
 def test_default_dates_and_changes(db: Path) -> None:
     at = run()
     assert not at.exception
-    assert at.selectbox(key="history_before").value == date(2026, 1, 31)
-    assert at.selectbox(key="history_after").value == date(2026, 2, 28)
+    # by default the previous report date (a calendar month before) and the as-at date, as
+    # on the Overview and in the pack
+    assert at.selectbox(key="history_before").value == date(2026, 2, 15)
+    assert at.selectbox(key="history_after").value == date(2026, 3, 15)
+    at = run(history_before=date(2026, 1, 31), history_after=date(2026, 2, 28))
+    assert not at.exception
     assert metric(at, "Newly red") == "1"
     assert metric(at, "Recovered from red") == "1"
     newly_red = _table(at, "Newly red (1)")

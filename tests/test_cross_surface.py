@@ -27,6 +27,7 @@ import openpyxl
 import pytest
 from apptest_support import plain, run_filtered, serve
 
+from pmo_data import periods
 from pmo_data.db import Database
 from pmo_data.store import Store
 
@@ -101,12 +102,12 @@ def _cli(db: Path, fy: str, at: date, group: str | None,
 def _pack(db: Path, fy: str, at: date, group: str | None, s: Surfaces) -> None:
     from pptx import Presentation
 
-    from pmo_data import export
+    from pmo_data.pack import build_pack
 
     version = Store(db).current()
     assert version is not None
     with Database(version.path) as handle:
-        pack = export.build_pack(handle, fy, at, service_group=group)
+        pack = build_pack(handle, fy, at, service_group=group)
     for slide in Presentation(io.BytesIO(pack.pptx)).slides:
         texts, tables = [], []
         for shape in slide.shapes:
@@ -339,7 +340,12 @@ def test_an_spc_verdict_is_the_same_everywhere(
                 {"common": "common", "improvement": "improvement", "concern": "concern",
                  "neutral": "neither"}[k]):
             wrong.append(f"XLSX variation of {name} is {xlsx[name]}; table: {k}")
-    # the page's SPC charts follow its maturity chart, each with its sentence below it
+    # the page's SPC charts follow its maturity chart, each with its sentence below it;
+    # the page is trust-wide at the as-at date, so it is compared with the pack when the
+    # pack's figures are at that date too (not for a past year seen later)
+    if at > periods.evaluation_date(fy, at) or group is not None:
+        assert not wrong, "\n".join(wrong)
+        return
     verdicts = [c for c in s.captions["five_year_plan"] if kind(c)]
     titles = s.chart_titles["five_year_plan"][-len(verdicts):] if verdicts else []
     for title, caption in zip(titles, verdicts, strict=True):

@@ -42,13 +42,13 @@ def test_md_round_trips_through_streamlit_markdown_as_the_same_characters() -> N
 
 
 @pytest.mark.parametrize("value", ["http://evil.example/x", "see HTTPS://a.b", "www.evil.example",
-                                   "ftp://f.example", "x www.y.z"])
+                                   "ftp://f.example", "x www.y.z", "head.of.pmo@trust.nhs.uk"])
 def test_md_breaks_autolinks(value: str) -> None:
     # GFM links bare addresses after escapes are read: a word joiner must split the scheme
     import re
 
     read = re.sub(r"\\(.)", r"\1", text.md(value))
-    assert not re.search(r"(?i)\b(https?://|ftp://|www\.)", read)
+    assert not re.search(r"(?i)\b(https?://|ftp://|www\.)|\w@[\w-]+\.", read)
     assert read.replace(text.WORD_JOINER, "") == value
 
 
@@ -110,3 +110,11 @@ def test_every_figure_escapes_its_data_fields() -> None:
     assert "<a href" not in spec and "&lt;a href=" in spec
     # the app's own templates keep their markup
     assert "%{x}: %{customdata[0]}<extra></extra>" in spec
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("-5.4 pts", "-5\\.4 pts"), ("+£1,200", "+£1,200"), ("-£295,350", "-£295,350"),
+    ("No change", "No change"), ("- item", "\\- item"), ("+3 [x](y)", "+3 \\[x\\]\\(y\\)"),
+])
+def test_md_signed_keeps_the_sign_a_metric_reads(value: str, shown: str) -> None:
+    assert text.md_signed(value) == shown
