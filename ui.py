@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import access, fmt, freshness
+from pmo_data import access, fmt, freshness, pages
 from pmo_data.charts.palette import CAPTION_TEXT
 from pmo_data.db import Database, db_path_from_env
 from pmo_data.parse import fy_bounds, fy_of
@@ -53,7 +53,6 @@ def _leave_legacy_pages_mode() -> None:
         st.rerun()
 ALL_GROUPS = "All service groups"
 ROOT = Path(__file__).resolve().parent
-PAGES = ROOT / "pages"
 
 
 @dataclass(frozen=True)
@@ -329,6 +328,12 @@ def require_role(needed: str) -> None:
         st.stop()
 
 
+def require_page(key: str) -> None:
+    """Stop page ``key`` (its file stem) for a user below the role the page registry gives
+    it (``pmo_data.pages``): the same rule the navigation lists it by."""
+    require_role(pages.by_key(key).role)
+
+
 # --- rendering helpers ------------------------------------------------------------------
 
 #: CSS for what Streamlit's theme cannot set (docs/accessibility.md): captions in NHS dark grey
@@ -372,8 +377,3 @@ def user_email() -> str | None:
     except Exception:  # st.user unavailable outside a server session
         return None
     return None
-
-
-def running_in_test() -> bool:
-    """True under AppTest (no browser session)."""
-    return os.environ.get("PMO_TESTING") == "1"

@@ -13,7 +13,7 @@ from pmo_data.text import md
 
 MAX_UPLOAD_MB = limits.max_upload_mb()  # the import's own limit (PMO_MAX_UPLOAD_MB)
 
-ui.require_role("importer")
+ui.require_page("import_data")
 ui.page_header("Import", "Upload exports from the PPM platform, training records, the service "
                "log or the five-year plan. Sources are recognised by their columns.")
 

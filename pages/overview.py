@@ -8,6 +8,7 @@ from streamlit.errors import StreamlitAPIException
 
 import ui
 from pmo_data import fmt, governance, overview, portfolio, quality_scores
+from pmo_data import pages as registry
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
 from pmo_data.text import md, md_signed
@@ -88,4 +89,5 @@ if len(flags):
         column_config={"Open": st.column_config.LinkColumn(
             "Project", display_text=r"project=(.*)$", help="Open the project"),
             "Project name": st.column_config.TextColumn(width="medium")})
-page_link("pages/portfolio.py", "Portfolio delivery to change the thresholds")
+portfolio_page = registry.by_key("portfolio")
+page_link(portfolio_page.path, f"{portfolio_page.label} to change the thresholds")

@@ -1,6 +1,6 @@
 """Command line: ``python -m pmo_data demo | import | validate | rollback | metrics | spc | ...``.
 
-A contract (DESIGN.md, "Command line"): tests and users script against it. Errors go to
+A contract (docs/contract.md): tests and users script against it. Errors go to
 stderr one line per problem (``file:sheet:row:column: message (value)``), never a traceback.
 """
 

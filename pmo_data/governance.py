@@ -16,18 +16,17 @@ Missing data stays missing (NULL/NaN), never zero or Green.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
 import pandas as pd
 
-from pmo_data import populations
+from pmo_data import pages, populations
 from pmo_data.db import Database
 from pmo_data.periods import previous_report_date
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER
+from pmo_data.sqlparts import any_group_or, bind, group_key
 
 #: Headings for the snake_case columns returned here (``df.rename(columns=LABELS)``).
 LABELS: dict[str, str] = {
@@ -105,10 +104,10 @@ LABELS: dict[str, str] = {
 }
 
 #: The page that shows one project in detail; it reads ``?project=<id>``.
-PROJECT_PAGE = "portfolio"
+PROJECT_PAGE = pages.by_key("portfolio").url_name
 
-# Service groups match ignoring case and outer spaces, as in ``metrics``.
-_GROUP_SQL = "($sg IS NULL OR lower(trim(p.service_group)) = lower(trim($sg)))"
+# Service groups match ignoring case and outer spaces (``sqlparts``); $sg is ``group_key``.
+_GROUP_SQL = any_group_or("p.service_group")
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,18 +120,12 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _bound(sql: str, params: dict[str, object]) -> dict[str, object]:
-    """The named parameters ``sql`` uses (DuckDB rejects unused ones)."""
-    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
-    return {k: v for k, v in params.items() if k in used}
-
-
 def _df(db: Database, sql: str, params: dict[str, object]) -> pd.DataFrame:
-    return db.df(sql, _bound(sql, params))
+    return db.df(sql, bind(sql, params))
 
 
 def _rows(db: Database, sql: str, params: dict[str, object]) -> list[tuple[object, ...]]:
-    return db.rows(sql, _bound(sql, params))
+    return db.rows(sql, bind(sql, params))
 
 
 def project_link(project_id: str) -> str:
@@ -140,7 +133,7 @@ def project_link(project_id: str) -> str:
 
     Relative (no leading slash), so it also works when the app is served under a path.
     """
-    return f"{PROJECT_PAGE}?project={quote(str(project_id), safe='')}"
+    return pages.project_link(project_id)
 
 
 def with_project_links(frame: pd.DataFrame) -> pd.DataFrame:
@@ -200,7 +193,7 @@ class BenefitOptions:
 
 def benefit_options(db: Database, service_group: str | None = None) -> BenefitOptions:
     """The categories, project ids, statuses and units present in the benefits register."""
-    params = {"sg": service_group}
+    params = {"sg": group_key(service_group)}
     cats = _rows(db, f"SELECT DISTINCT b.category {_BENEFITS_FROM} ORDER BY 1", params)
     projs = _rows(db, f"SELECT DISTINCT b.project_id {_BENEFITS_FROM} ORDER BY 1", params)
     stats = _rows(db, f"SELECT DISTINCT b.status {_BENEFITS_FROM} AND b.status IS NOT NULL "
@@ -240,7 +233,7 @@ def benefits_register(
           AND ($st IS NULL OR b.status = $st)
         ORDER BY b.project_id, b.benefit_id
         """,
-        {"sg": service_group, "cat": category, "pid": project_id, "st": status},
+        {"sg": group_key(service_group), "cat": category, "pid": project_id, "st": status},
     )
 
 
@@ -274,7 +267,7 @@ def benefit_totals(db: Database, as_at: date, service_group: str | None = None
                                 AND NOT {_REALISED_SQL} AND NOT {_WITHDRAWN_SQL})
         {_BENEFITS_FROM}
         """,
-        {"sg": service_group, "as_at": as_at},
+        {"sg": group_key(service_group), "as_at": as_at},
     )[0]
     return BenefitTotals(int(n), int(realised), None if target is None else float(target),
                          None if cash is None else float(cash), int(overdue))
@@ -318,7 +311,7 @@ def benefits_by(
         {_BENEFITS_FROM}
         GROUP BY 1 ORDER BY target_value DESC NULLS LAST, benefits DESC, 1
         """,
-        {"sg": service_group, "unit": unit},
+        {"sg": group_key(service_group), "unit": unit},
     )
 
 
@@ -346,7 +339,7 @@ def cash_releasing_by_fy(db: Database, service_group: str | None = None) -> pd.D
                sum(realised_value) AS realised_value
         FROM b2 GROUP BY 1 ORDER BY (financial_year = 'No target date'), 1
         """,
-        {"sg": service_group},
+        {"sg": group_key(service_group)},
     )
 
 
@@ -370,7 +363,7 @@ def benefits_map(db: Database, service_group: str | None = None,
         {_BENEFITS_FROM} AND ($unit IS NULL OR {_UNIT_SQL} = $unit)
         GROUP BY ALL ORDER BY 1, 2, 4
         """,
-        {"sg": service_group, "unit": unit},
+        {"sg": group_key(service_group), "unit": unit},
     )
 
 
@@ -393,7 +386,7 @@ def benefits_missing_fields(db: Database, service_group: str | None = None) -> p
             {_BENEFITS_FROM})
         SELECT * FROM m WHERE missing <> '' ORDER BY project_id, benefit_id
         """,
-        {"sg": service_group},
+        {"sg": group_key(service_group)},
     )
 
 
@@ -415,7 +408,7 @@ def benefits_overdue(db: Database, as_at: date, service_group: str | None = None
           AND NOT {_REALISED_SQL} AND NOT {_WITHDRAWN_SQL}
         ORDER BY b.target_date, b.benefit_id
         """,
-        {"sg": service_group, "as_at": as_at},
+        {"sg": group_key(service_group), "as_at": as_at},
     )
 
 
@@ -462,13 +455,13 @@ def risk_matrix(db: Database, service_group: str | None = None, as_at: date | No
           ON o.likelihood = g.likelihood AND o.impact = g.impact
         GROUP BY ALL ORDER BY 1, 2
         """,
-        {"sg": service_group, "at": as_at or _FAR_FUTURE},
+        {"sg": group_key(service_group), "at": as_at or _FAR_FUTURE},
     )
     unscored = _rows(
         db,
         f"SELECT count(*) {_RAID_FROM} AND r.raid_type = 'Risk' "
         f"AND {populations.open_raid('r.')} AND (r.likelihood IS NULL OR r.impact IS NULL)",
-        {"sg": service_group, "at": as_at or _FAR_FUTURE},
+        {"sg": group_key(service_group), "at": as_at or _FAR_FUTURE},
     )[0][0]
     return RiskMatrix(cells, int(unscored or 0))
 
@@ -499,7 +492,7 @@ def raid_totals(db: Database, as_at: date, service_group: str | None = None) -> 
                count(*) FILTER (WHERE r.review_date < CAST($at AS DATE))
         {_RAID_FROM} AND {populations.open_raid("r.")}
         """,
-        {"sg": service_group, "at": as_at},
+        {"sg": group_key(service_group), "at": as_at},
     )[0]
     return RaidTotals(*(int(v) for v in row))
 
@@ -531,7 +524,7 @@ def open_risks(
         ORDER BY score DESC NULLS LAST, r.impact DESC NULLS LAST, r.raid_id
         LIMIT $lim
         """,
-        {"sg": service_group, "l": likelihood, "i": impact, "at": as_at or _FAR_FUTURE,
+        {"sg": group_key(service_group), "l": likelihood, "i": impact, "at": as_at or _FAR_FUTURE,
          "lim": 1_000_000 if limit is None else int(limit)},
     )
 
@@ -552,7 +545,7 @@ def raid_past_review(db: Database, as_at: date, service_group: str | None = None
         {_RAID_FROM} AND {populations.open_raid("r.")} AND r.review_date < CAST($at AS DATE)
         ORDER BY r.review_date, r.raid_id
         """,
-        {"sg": service_group, "at": as_at},
+        {"sg": group_key(service_group), "at": as_at},
     )
 
 
@@ -577,7 +570,7 @@ def issues_by(db: Database, by: Literal["project", "service_group"] = "project",
           AND (r.raised_date IS NULL OR r.raised_date <= CAST($at AS DATE))
         GROUP BY 1 ORDER BY open DESC, closed DESC, 1
         """,
-        {"sg": service_group, "at": as_at or _FAR_FUTURE},
+        {"sg": group_key(service_group), "at": as_at or _FAR_FUTURE},
     )
 
 
@@ -606,7 +599,7 @@ def raid_trend(
     """Monthly raised / closed / open-at-month-end counts for the ``months`` months up to
     and including the month of ``as_at`` (the last month ends at ``as_at``). ``raid_type``
     None counts every type."""
-    params = {"sg": service_group, "t": raid_type, "as_at": as_at, "n": int(months) - 1}
+    params = {"sg": group_key(service_group), "t": raid_type, "as_at": as_at, "n": int(months) - 1}
     table = _df(
         db,
         f"""
@@ -717,7 +710,7 @@ def rag_integrity(
         FROM flagged WHERE milestone_flag OR stale_report_flag
         ORDER BY worst_overdue_days DESC NULLS LAST, report_age_days DESC, project_id
         """,
-        {"as_at": as_at, "sg": service_group, "mdays": int(milestone_overdue_days),
+        {"as_at": as_at, "sg": group_key(service_group), "mdays": int(milestone_overdue_days),
          "rdays": int(report_max_age_days), "active": list(ACTIVE_STAGES)},
     )
 
@@ -734,7 +727,7 @@ def reporting_dates(db: Database, service_group: str | None = None) -> list[date
         LEFT JOIN projects p USING (project_id) WHERE {_GROUP_SQL}
         ORDER BY 1 DESC
         """,
-        {"sg": service_group},
+        {"sg": group_key(service_group)},
     )
     return [r[0] for r in rows]
 
@@ -757,8 +750,10 @@ def _in_portfolio(alias: str, param: str) -> str:
 
 
 _RAG_VALUES = ", ".join(f"({k}, '{v}')" for k, v in enumerate(RAG_ORDER))  # registry constants
-_RAG_RANK_SQL = ("CASE {c} WHEN 'Red' THEN 1 WHEN 'Amber/Red' THEN 2 WHEN 'Amber' THEN 3 "
-                 "WHEN 'Amber/Green' THEN 4 WHEN 'Green' THEN 5 END")
+def _rag_rank_sql(col: str) -> str:
+    """The rank of the RAG in column ``col`` (Red 1 ... Green 5; anything else NULL)."""
+    return (f"CASE {col} WHEN 'Red' THEN 1 WHEN 'Amber/Red' THEN 2 WHEN 'Amber' THEN 3 "
+            "WHEN 'Amber/Green' THEN 4 WHEN 'Green' THEN 5 END")
 
 
 @dataclass(frozen=True)
@@ -813,9 +808,9 @@ def portfolio_diff(
     given in the wrong order."""
     if before > after:
         before, after = after, before
-    params = {"d1": before, "d2": after, "sg": service_group, "age": int(report_max_age_days),
-              "active": list(ACTIVE_STAGES)}
-    rank1, rank2 = _RAG_RANK_SQL.format(c="rag_before"), _RAG_RANK_SQL.format(c="rag_after")
+    params = {"d1": before, "d2": after, "sg": group_key(service_group),
+              "age": int(report_max_age_days), "active": list(ACTIVE_STAGES)}
+    rank1, rank2 = _rag_rank_sql("rag_before"), _rag_rank_sql("rag_after")
     snap = f"""
         WITH r1 AS (
             SELECT project_id, max(report_date) AS report_before,
@@ -941,7 +936,7 @@ def closed_durations(db: Database, service_group: str | None = None) -> pd.DataF
         {_CLOSED_FROM}
         ORDER BY p.actual_end_date, p.project_id
         """,
-        {"sg": service_group},
+        {"sg": group_key(service_group)},
     )
 
 
@@ -985,7 +980,7 @@ def overrun_summary(db: Database, by: Literal["service_group", "pmo_service"] = 
         FROM c GROUP BY GROUPING SETS ((grp), ())
         ORDER BY grouping(grp), projects DESC, 1
         """,
-        {"sg": service_group},
+        {"sg": group_key(service_group)},
     )
 
 
@@ -1017,7 +1012,7 @@ def challenge_duration(db: Database, planned_days: int, service_group: str | Non
               AND ($svc IS NULL OR coalesce(nullif(trim(p.pmo_service), ''), 'Not recorded')
                                    = $svc))
         """,
-        {"sg": service_group, "svc": pmo_service},
+        {"sg": group_key(service_group), "svc": pmo_service},
     )[0]
     scale = int(planned_days)
     return DurationChallenge(

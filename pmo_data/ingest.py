@@ -33,7 +33,7 @@ from pmo_data.parse import is_blank
 from pmo_data.readers import RawSheet, ReadError, expand_paths, read_bytes
 from pmo_data.recognise import Recognised, Unrecognised, recognise
 from pmo_data.schema import ROW_MODELS, SOURCES, Column, Source
-from pmo_data.store import Store, Version
+from pmo_data.store import Store
 
 Progress = Callable[[float, str], None]
 
@@ -671,6 +671,3 @@ def _current_user() -> str:
         return "unknown"
 
 
-def current_version(db_path: Path | str) -> Version | None:
-    """The published version of a database name, or None if nothing was imported yet."""
-    return Store(db_path).current()

@@ -1,6 +1,6 @@
 """The metric catalogue: every number the dashboard, the board pack and the CLI show.
 
-Why this module exists: DESIGN.md makes the metric catalogue the single source of truth. Each
+Why this module exists: the metric catalogue is the single source of truth for numbers. Each
 metric is defined once here (code, name, plain-English definition, unit, direction, target,
 data owner) and computed once here, in DuckDB, so a tile in the app, a slide in the board pack
 and ``python -m pmo_data metrics --json`` can never disagree. All the metric SQL lives in this
@@ -40,7 +40,6 @@ Common rules (they apply to every metric unless its own docstring says otherwise
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -58,6 +57,7 @@ from pmo_data.freshness import (
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.periods import elapsed_months, month_end, one_year_earlier, previous_fy
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER
+from pmo_data.sqlparts import Scope, bind, group_key
 
 Direction = Literal["up", "down", "neither"]
 Number = float | int
@@ -309,33 +309,18 @@ def _norm_date(day: date | None) -> date | None:
 
 # --- query helpers -------------------------------------------------------------------------
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The named parameters ``sql`` uses (DuckDB refuses unused ones)."""
-    return {name: params[name] for name in set(_PARAM.findall(sql))}
-
-
 def _rows(db: Database, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with the named parameters it uses. Given ``sg=None`` (no service group),
-    the service-group conditions are first dropped from the text (see ``_filtered``)."""
-    if "sg" in params and params["sg"] is None:
-        sql = _filtered(sql, False)
-    return db.rows(sql, _bind(sql, params))
+    """Run ``sql`` with the named parameters it uses (``sqlparts.bind``)."""
+    return db.rows(sql, bind(sql, params))
 
 
-def _sg(service_group: str | None) -> str | None:
-    if service_group is None or not service_group.strip():
-        return None
-    return service_group.strip().lower()
+_sg = group_key
 
 
-# Filter fragments (SQL text only: the value is always the bound $sg).
-_SG_OWN = "($sg IS NULL OR lower(trim(service_group)) = $sg)"
-_SG_PROJECT = ("($sg IS NULL OR project_id IN (SELECT project_id FROM projects "
-               "WHERE lower(trim(service_group)) = $sg))")
-_ACTIVE_AT = populations.active_project() + " AND " + _SG_OWN
+def _active_at(q: Scope) -> str:
+    """Projects active at ``$at`` (``populations.active_project``) in the scope's service
+    group."""
+    return f"{populations.active_project(at=q.name('at'))} AND {q.group()}"
 
 
 # --- freshness and the database's dates: pmo_data.freshness ---------------------------------
@@ -413,14 +398,15 @@ def _period(fy: str, as_at: date, service_group: str | None) -> _Period:
 # --- the metrics (SQL) ---------------------------------------------------------------------
 # The SQL is grouped into *branches*, one aggregate per source table, each giving the raw
 # numbers for one or more metrics. ``_evaluate`` runs every branch it needs, for every period
-# (parameters renamed per period: $p0_at, $p1_at ...), as ONE ``UNION ALL`` statement of
+# (each period's parameters under its own prefix: $p0_at, $p1_at ..., ``sqlparts.Scope``;
+# the service-group conditions are TRUE without a group), as ONE ``UNION ALL`` statement of
 # rows (p, kind, key, a, b, c, e, d); a ``finish`` per metric turns them into the value.
 # (UNION branches, not scalar subqueries: DuckDB 2.0 plans a scalar subquery far slower.)
 
 
 @dataclass(frozen=True)
 class _Branch:
-    sql: str  # columns: key plus the value columns named in ``cols`` (a, b, c, e, d)
+    sql: Callable[[Scope], str]  # columns: key plus the value columns in ``cols`` (a, b, c, e, d)
     cols: tuple[str, ...]
 
 
@@ -433,78 +419,80 @@ _IMMERSIVE = ("service = 'Immersive PM' "
 _BRANCHES: dict[str, _Branch] = {
     # a: rows in the window (any attendance, before the service-group filter); b: distinct
     # staff attended; c: DNA rows; e: Attended + DNA rows.
-    "training": _Branch(f"""
+    "training": _Branch(lambda q: f"""
         SELECT NULL AS key, count(*) AS a,
-               count(DISTINCT staff_id) FILTER (WHERE attendance = 'Attended' AND {_SG_OWN})
+               count(DISTINCT staff_id) FILTER (WHERE attendance = 'Attended' AND {q.group()})
                    AS b,
-               count(*) FILTER (WHERE attendance = 'Did not attend' AND {_SG_OWN}) AS c,
+               count(*) FILTER (WHERE attendance = 'Did not attend' AND {q.group()}) AS c,
                count(*) FILTER (WHERE attendance IN ('Attended', 'Did not attend')
-                                  AND {_SG_OWN}) AS e
-        FROM training WHERE session_date BETWEEN $start AND $at""", ("a", "b", "c", "e")),
+                                  AND {q.group()}) AS e
+        FROM training WHERE session_date BETWEEN {q.start} AND {q.at}""", ("a", "b", "c", "e")),
     # a: 1 if the log's received dates span part of the window; b: immersive projects;
     # c: coaching requests received in the window.
-    "service_log": _Branch(f"""
+    "service_log": _Branch(lambda q: f"""
         SELECT NULL AS key,
-               CAST(coalesce(min(received_date) <= $at AND max(received_date) >= $start,
+               CAST(coalesce(min(received_date) <= {q.at} AND max(received_date) >= {q.start},
                              FALSE) AS INTEGER) AS a,
                count(DISTINCT coalesce(project_id, 'request ' || request_id)) FILTER (
                    WHERE {_IMMERSIVE}
-                     AND coalesce(start_date, received_date) <= $at
-                     AND (end_date IS NULL OR end_date >= $start) AND {_SG_OWN}) AS b,
+                     AND coalesce(start_date, received_date) <= {q.at}
+                     AND (end_date IS NULL OR end_date >= {q.start}) AND {q.group()}) AS b,
                count(*) FILTER (WHERE service = 'Coaching'
-                                  AND received_date BETWEEN $start AND $at AND {_SG_OWN}) AS c
+                                  AND received_date BETWEEN {q.start} AND {q.at}
+                                  AND {q.group()}) AS c
         FROM service_requests""", ("a", "b", "c")),
     # a: projects in the register; b: active at the evaluation date.
-    "register": _Branch(f"""
-        SELECT NULL AS key, count(*) AS a, count(*) FILTER (WHERE {_ACTIVE_AT}) AS b
+    "register": _Branch(lambda q: f"""
+        SELECT NULL AS key, count(*) AS a, count(*) FILTER (WHERE {_active_at(q)}) AS b
         FROM projects""", ("a", "b")),
     # Per latest overall RAG (key): a: active projects; b: of those, latest report within
     # 31 days; c: projects (any) whose latest report on or before the date has that RAG.
-    "reports": _Branch(f"""
+    "reports": _Branch(lambda q: f"""
         SELECT key, a, b, c FROM (
             WITH latest AS (
                      SELECT project_id, max(report_date) AS last_date,
                             arg_max(overall_rag, report_date) AS rag
-                     FROM status_reports WHERE report_date <= $at GROUP BY project_id),
-                 act AS (SELECT project_id FROM projects WHERE {_ACTIVE_AT})
+                     FROM status_reports WHERE report_date <= {q.at} GROUP BY project_id),
+                 act AS (SELECT project_id FROM projects WHERE {_active_at(q)})
             SELECT coalesce(latest.rag, 'Not reported') AS key,
                    count(act.project_id) AS a,
-                   count(act.project_id) FILTER (WHERE latest.last_date >= $since) AS b,
+                   count(act.project_id) FILTER (WHERE latest.last_date >= {q.since}) AS b,
                    count(latest.project_id) AS c
             FROM latest FULL OUTER JOIN act ON act.project_id = latest.project_id
             GROUP BY 1)""", ("a", "b", "c")),
     # a: achieved in the window; b: of those on time; c: median slippage (days).
-    "milestones": _Branch(f"""
+    "milestones": _Branch(lambda q: f"""
         SELECT NULL AS key,
-               count(*) FILTER (WHERE actual_date BETWEEN $start AND $at) AS a,
-               count(*) FILTER (WHERE actual_date BETWEEN $start AND $at
+               count(*) FILTER (WHERE actual_date BETWEEN {q.start} AND {q.at}) AS a,
+               count(*) FILTER (WHERE actual_date BETWEEN {q.start} AND {q.at}
                                   AND actual_date <= baseline_date) AS b,
                median(datediff('day', baseline_date,
                                CASE WHEN actual_date IS NULL THEN forecast_date
                                     ELSE actual_date END))
-                   FILTER (WHERE actual_date IS NULL OR actual_date BETWEEN $start AND $at)
+                   FILTER (WHERE actual_date IS NULL OR actual_date BETWEEN {q.start} AND {q.at})
                    AS c
-        FROM milestones WHERE {_SG_PROJECT}""", ("a", "b", "c")),
+        FROM milestones WHERE {q.project_group()}""", ("a", "b", "c")),
     # a: realised value (NULL when no matching benefit has one).
-    "benefits": _Branch(f"""
+    "benefits": _Branch(lambda q: f"""
         SELECT NULL AS key, sum(realised_value) AS a FROM benefits
-        WHERE category = 'Cash-releasing' AND target_date BETWEEN $start AND $end
-          AND {_SG_PROJECT}""", ("a",)),
+        WHERE category = 'Cash-releasing' AND target_date BETWEEN {q.start} AND {q.end}
+          AND {q.project_group()}""", ("a",)),
     # a: items in the log; b: open high risks.
-    "raid": _Branch(f"""
+    "raid": _Branch(lambda q: f"""
         SELECT NULL AS key, count(*) AS a, count(*) FILTER (
-                   WHERE raid_type = 'Risk' AND {populations.open_raid()}
-                     AND {populations.very_high()} AND {_SG_PROJECT}) AS b
+                   WHERE raid_type = 'Risk' AND {populations.open_raid(at=q.name('at'))}
+                     AND {populations.very_high()} AND {q.project_group()}) AS b
         FROM raid""", ("a", "b")),
     # Per kpi_code: a: sum of the window's months; b: the latest month's value.
-    "kpi": _Branch("""
+    "kpi": _Branch(lambda q: f"""
         SELECT upper(trim(kpi_code)) AS key, sum(value) AS a,
                arg_max(value, period) AS b
         FROM kpi_actuals
-        WHERE period BETWEEN $start AND $at AND value IS NOT NULL GROUP BY 1""", ("a", "b")),
-    "target": _Branch("""
+        WHERE period BETWEEN {q.start} AND {q.at} AND value IS NOT NULL GROUP BY 1""",
+                   ("a", "b")),
+    "target": _Branch(lambda q: f"""
         SELECT upper(trim(kpi_code)) AS key, max(target) AS a FROM kpi_plan
-        WHERE financial_year = $fy AND target IS NOT NULL GROUP BY 1""", ("a",)),
+        WHERE financial_year = {q.fy} AND target IS NOT NULL GROUP BY 1""", ("a",)),
 }
 
 _Row = tuple[Any, ...]  # (key, a, b, c, e, d)
@@ -631,22 +619,15 @@ def _value(defn: MetricDefinition, p: _Period, targets: Mapping[str, float],
         numerator=result.numerator, denominator=result.denominator)
 
 
-def _filtered(sql: str, by_group: bool) -> str:
-    """``sql`` without its service-group conditions when there is no group to filter by
-    (constant SQL text swapped for TRUE: a simpler plan; the value is still only ever bound)."""
-    return sql if by_group else sql.replace(_SG_OWN, "TRUE").replace(_SG_PROJECT, "TRUE")
-
-
-def _branch_sql(name: str, index: int, by_group: bool) -> str:
-    """One branch for period ``index``, in the common row shape, parameters renamed."""
-    branch = _Branch(_filtered(_BRANCHES[name].sql, by_group), _BRANCHES[name].cols)
+def _branch_sql(name: str, q: Scope) -> str:
+    """One branch for the period of scope ``q`` (its index bound as ``idx``), in the common
+    row shape."""
+    branch = _BRANCHES[name]
     values = ", ".join(
         f"CAST({col if col in branch.cols else 'NULL'} AS {kind}) AS {col}"
         for col, kind in _BRANCH_COLUMNS)
-    body = _PARAM.sub(lambda m: f"$p{index}_{m.group(1)}",
-                      f"CAST(key AS VARCHAR) AS key, {values} FROM ({branch.sql})")
-    return (f"SELECT CAST($p{index}_idx AS INTEGER) AS p, "
-            f"CAST($kind_{name} AS VARCHAR) AS kind, {body}")
+    return (f"SELECT CAST({q.idx} AS INTEGER) AS p, CAST($kind_{name} AS VARCHAR) AS kind, "
+            f"CAST(key AS VARCHAR) AS key, {values} FROM ({branch.sql(q)})")
 
 
 def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition, ...]
@@ -660,11 +641,13 @@ def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition
             if name not in needed:
                 needed.append(name)
     parts: list[str] = []
+    # populations' conditions bind the active stages as $active (the same for every period)
     params: dict[str, Any] = {f"kind_{name}": name for name in needed}
+    params["active"] = list(ACTIVE_STAGES)
     for i, p in enumerate(periods):
-        parts += [_branch_sql(name, i, p.sg is not None) for name in needed]
-        params.update({f"p{i}_{k}": v for k, v in p.params().items()})
-        params[f"p{i}_idx"] = i
+        q = Scope({**p.params(), "idx": i}, f"p{i}_")
+        parts += [_branch_sql(name, q) for name in needed]
+        params.update(q.params)
     sql = "\nUNION ALL\n".join(parts)
     sources = tuple(dict.fromkeys(d.sources[0] for d in defs))
     freshness = latest_dates(db, sources, [p.at for p in periods])
@@ -739,7 +722,11 @@ def compute_many(db: Database, fys: Sequence[str], as_at: date | None = None,
 def compute(db: Database, code: str, fy: str, as_at: date | None = None,
             service_group: str | None = None) -> MetricValue:
     """One metric by code (case-insensitive; built-in or plan KPI), without ``previous``.
-    KeyError for an unknown code, ValueError for a bad FY."""
+    KeyError for an unknown code, ValueError for a bad FY.
+
+    A plan KPI comes from kpi_actuals: months with period in [1 April, at]; the FY value is
+    their sum, or the latest month's value when the plan's unit is % (also "percent",
+    "per cent"). None when the FY has no months yet. Service groups do not apply."""
     defn = _BY_CODE.get(code.strip().upper()) or get_definition(code, db)
     period = _period(fy, _resolve_as_at(db, as_at), service_group)
     return _evaluate(db, [period], (defn,))[0][defn.code]
@@ -848,13 +835,6 @@ def open_high_risks(db: Database, fy: str, as_at: date | None = None,
     return compute(db, "OPEN_HIGH_RISKS", fy, as_at, service_group)
 
 
-def kpi_value(db: Database, code: str, fy: str, as_at: date | None = None) -> MetricValue:
-    """A plan KPI from kpi_actuals: months with period in [1 April, at]; the FY value is their
-    sum, or the latest month's value when the plan's unit is % (also "percent", "per cent").
-    None when the FY has no months yet. Service groups do not apply."""
-    return compute(db, code, fy, as_at)
-
-
 # --- monthly series for SPC ----------------------------------------------------------------
 
 
@@ -862,11 +842,14 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-_MONTHS = """months AS (
+def _months(q: Scope) -> str:
+    """A ``months`` CTE: each calendar month from ``$first`` to ``$last``, cut to
+    [``$start``, ``$end``] (w_start, w_end)."""
+    return f"""months AS (
         SELECT CAST(m AS DATE) AS month,
-               greatest(CAST(m AS DATE), $start) AS w_start,
-               least(CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE), $end) AS w_end
-        FROM generate_series(CAST($first AS TIMESTAMP), CAST($last AS TIMESTAMP),
+               greatest(CAST(m AS DATE), {q.start}) AS w_start,
+               least(CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE), {q.end}) AS w_end
+        FROM generate_series(CAST({q.first} AS TIMESTAMP), CAST({q.last} AS TIMESTAMP),
                              INTERVAL 1 MONTH) AS t(m))"""
 
 
@@ -908,23 +891,21 @@ def monthly_series_many(db: Database, requests: Sequence[tuple[str, date, date]]
             continue
         if code in BUILT_IN_CODES and code not in SERIES_CODES:
             raise ValueError(f"{code} has no monthly series")
-        p = {"start": start, "end": end, "first": _month_start(start),
-             "last": _month_start(end), "sg": sg, "active": list(ACTIVE_STAGES), "code": code}
-        sql = _filtered(_series_sql(code), sg is not None)
-        params.update({f"r{i}_{k}": v for k, v in _bind(sql, p).items()})
-        params[f"r{i}_idx"] = i
-        parts.append(_PARAM.sub(lambda m, i=i: f"$r{i}_{m.group(1)}",
-                                f"SELECT CAST($idx AS INTEGER) AS r, CAST(m AS DATE) AS month, "
-                                f"CAST(v AS DOUBLE) AS value FROM ({sql}) AS t(m, v)"))
+        q = Scope({"start": start, "end": end, "first": _month_start(start),
+                   "last": _month_start(end), "sg": sg, "active": list(ACTIVE_STAGES),
+                   "code": code, "idx": i}, f"r{i}_")
+        parts.append(f"SELECT CAST({q.idx} AS INTEGER) AS r, CAST(m AS DATE) AS month, "
+                     f"CAST(v AS DOUBLE) AS value FROM ({_series_sql(code, q)}) AS t(m, v)")
+        params.update(q.params)
     out: list[list[tuple[date, float]]] = [[] for _ in requests]
     if parts:
-        for r, month, value in db.rows(" UNION ALL ".join(parts) + " ORDER BY r, month",
-                                       params):
+        sql = " UNION ALL ".join(parts) + " ORDER BY r, month"
+        for r, month, value in db.rows(sql, bind(sql, params)):
             out[r].append((month, float(value)))
     return out
 
 
-def _series_sql(code: str) -> str:
+def _series_sql(code: str, q: Scope) -> str:
     """The query of one monthly series (columns month, value; see ``monthly_series``)."""
     if code == "TRAINED_STAFF":
         # Staff trained for the first time in their financial year in that month, so the
@@ -933,11 +914,11 @@ def _series_sql(code: str) -> str:
         sql = f"""
             WITH firsts AS (
                 SELECT staff_id, min(session_date) AS first_day
-                FROM training WHERE attendance = 'Attended' AND {_SG_OWN}
+                FROM training WHERE attendance = 'Attended' AND {q.group()}
                 GROUP BY staff_id, year(session_date - INTERVAL 3 MONTH))
             SELECT m.month, count(f.staff_id)
             FROM (SELECT DISTINCT CAST(date_trunc('month', session_date) AS DATE) AS month
-                  FROM training WHERE session_date BETWEEN $start AND $end) AS m
+                  FROM training WHERE session_date BETWEEN {q.start} AND {q.end}) AS m
             LEFT JOIN firsts f ON CAST(date_trunc('month', f.first_day) AS DATE) = m.month
             GROUP BY 1 ORDER BY 1"""
     elif code == "TRAINING_DNA_RATE":
@@ -945,14 +926,14 @@ def _series_sql(code: str) -> str:
             SELECT CAST(date_trunc('month', session_date) AS DATE) AS month,
                    100.0 * count(*) FILTER (WHERE attendance = 'Did not attend') / count(*)
             FROM training
-            WHERE session_date BETWEEN $start AND $end
-              AND attendance IN ('Attended', 'Did not attend') AND {_SG_OWN}
+            WHERE session_date BETWEEN {q.start} AND {q.end}
+              AND attendance IN ('Attended', 'Did not attend') AND {q.group()}
             GROUP BY 1 ORDER BY 1"""
     elif code == "HIGHLIGHT_COMPLIANCE":
         sql = f"""
-            WITH {_MONTHS},
+            WITH {_months(q)},
             a AS (SELECT project_id, start_date FROM projects
-                  WHERE list_contains($active, stage) AND {_SG_OWN}),
+                  WHERE list_contains({q.active}, stage) AND {q.group()}),
             first_report AS (SELECT min(report_date) AS d FROM status_reports)
             SELECT m.month,
                    100.0 * count(DISTINCT r.project_id) / count(DISTINCT a.project_id)
@@ -964,21 +945,21 @@ def _series_sql(code: str) -> str:
             GROUP BY m.month ORDER BY m.month"""
     elif code == "PROJECTS_SUPPORTED":
         sql = f"""
-            WITH {_MONTHS},
+            WITH {_months(q)},
             span AS (SELECT min(received_date) AS lo, max(received_date) AS hi
                      FROM service_requests),
             s AS (SELECT coalesce(project_id, 'request ' || request_id) AS pid,
                          coalesce(start_date, received_date) AS s_from, end_date AS s_to
-                  FROM service_requests WHERE {_IMMERSIVE} AND {_SG_OWN})
+                  FROM service_requests WHERE {_IMMERSIVE} AND {q.group()})
             SELECT m.month, count(DISTINCT s.pid)
             FROM months m CROSS JOIN span
             LEFT JOIN s ON s.s_from <= m.w_end AND (s.s_to IS NULL OR s.s_to >= m.w_start)
             WHERE span.lo <= m.w_end AND span.hi >= m.w_start
             GROUP BY m.month ORDER BY m.month"""
     else:
-        sql = """
+        sql = f"""
             SELECT period, value FROM kpi_actuals
-            WHERE upper(trim(kpi_code)) = $code AND period BETWEEN $first AND $end
+            WHERE upper(trim(kpi_code)) = {q.code} AND period BETWEEN {q.first} AND {q.end}
               AND value IS NOT NULL
             ORDER BY period"""
     return sql
@@ -1005,13 +986,14 @@ def cumulative_trained_by_month(db: Database, fy: str, as_at: date | None = None
         return pd.DataFrame({"month": pd.Series(dtype="datetime64[us]"),
                              "trained_cumulative": pd.Series(dtype="int64"),
                              "pro_rata_target": pd.Series(dtype="float64")})
+    q = Scope(period.params())
     firsts = dict(_rows(db, f"""
         SELECT CAST(date_trunc('month', first_date) AS DATE), count(*) FROM (
             SELECT staff_id, min(session_date) AS first_date FROM training
-            WHERE attendance = 'Attended' AND session_date BETWEEN $start AND $at
-              AND {_SG_OWN}
+            WHERE attendance = 'Attended' AND session_date BETWEEN {q.start} AND {q.at}
+              AND {q.group()}
             GROUP BY staff_id)
-        GROUP BY 1""", **period.params()))
+        GROUP BY 1""", **q.params))
     target = trained.target
     months, totals, targets = [], [], []
     running, month, k = 0, period.start, 0
@@ -1099,18 +1081,19 @@ def rag_changes(db: Database, as_at: date | None = None,
     in the register are included (blank name) unless a service group is chosen.
     """
     at = _norm_date(as_at) or latest_data_date(db) or date.today()
+    q = Scope({"at": at, "sg": _sg(service_group)})
     rows = _rows(db, f"""
         WITH ranked AS (
             SELECT project_id, report_date, coalesce(overall_rag, 'Not reported') AS rag,
                    row_number() OVER (PARTITION BY project_id ORDER BY report_date DESC) AS k
-            FROM status_reports WHERE report_date <= $at AND {_SG_PROJECT}
+            FROM status_reports WHERE report_date <= {q.at} AND {q.project_group()}
             QUALIFY k <= 2)
         SELECT cur.project_id, p.project_name, p.service_group, p.stage,
                prev.report_date, prev.rag, cur.report_date, cur.rag
         FROM ranked cur
         JOIN ranked prev ON prev.project_id = cur.project_id AND prev.k = 2
         LEFT JOIN projects p ON p.project_id = cur.project_id
-        WHERE cur.k = 1 AND cur.rag <> prev.rag""", at=at, sg=_sg(service_group))
+        WHERE cur.k = 1 AND cur.rag <> prev.rag""", **q.params)
     columns = ["project_id", "project_name", "service_group", "stage", "from_date", "from_rag",
                "to_date", "to_rag"]
     frame = pd.DataFrame(rows, columns=columns)

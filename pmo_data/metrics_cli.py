@@ -1,8 +1,9 @@
 """The ``metrics`` subcommand: every catalogue metric for a year, as one JSON object.
 
-Why this module exists: DESIGN.md's command line is a contract that users and tests script
-against, and it lets anyone check the dashboard's numbers without the app. The numbers come
-from ``pmo_data.metrics.compute_all``, exactly as the pages and the board pack show them.
+Why this module exists: the command line is a contract that users and tests script
+against (docs/contract.md), and it lets anyone check the dashboard's numbers without the
+app. The numbers come from ``pmo_data.metrics.compute_all``, exactly as the pages and the
+board pack show them.
 
 ``python -m pmo_data metrics [--db PATH] [--fy 2025/26] [--as-at YYYY-MM-DD]
 [--service-group NAME] --json`` prints one JSON object: keys are the lower-case metric codes,

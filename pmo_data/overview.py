@@ -17,29 +17,18 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from pmo_data import fmt, freshness, metrics, plan, spc_rules
+from pmo_data import fmt, freshness, metrics, pages, plan, spc_rules
 from pmo_data.db import Database
 from pmo_data.metrics import MetricDefinition, MetricValue
 from pmo_data.periods import evaluation_date, previous_report_date
 from pmo_data.portfolio import drill_down_link
 from pmo_data.spc import fmt_date
 
-#: The page behind each built-in metric: (page file, link label). Plan KPIs go to
-#: ``KPI_PAGE``.
+#: The page behind each built-in metric: (page file, link label), from the page registry
+#: (``pmo_data.pages``). Plan KPIs go to ``KPI_PAGE``.
 PAGE_LINKS: dict[str, tuple[str, str]] = {
-    "TRAINED_STAFF": ("pages/training.py", "Training"),
-    "TRAINING_DNA_RATE": ("pages/training.py", "Training"),
-    "PROJECTS_SUPPORTED": ("pages/five_year_plan.py", "Five-year plan"),
-    "COACHING_ENGAGEMENTS": ("pages/five_year_plan.py", "Five-year plan"),
-    "ACTIVE_PROJECTS": ("pages/portfolio.py", "Portfolio delivery"),
-    "HIGHLIGHT_COMPLIANCE": ("pages/portfolio.py", "Portfolio delivery"),
-    "PORTFOLIO_RAG": ("pages/portfolio.py", "Portfolio delivery"),
-    "MILESTONES_ON_TIME": ("pages/portfolio.py", "Portfolio delivery"),
-    "MILESTONE_SLIPPAGE_DAYS": ("pages/portfolio.py", "Portfolio delivery"),
-    "BENEFITS_REALISED_GBP": ("pages/benefits.py", "Benefits"),
-    "OPEN_HIGH_RISKS": ("pages/risks.py", "Risks and issues"),
-}
-KPI_PAGE: tuple[str, str] = ("pages/five_year_plan.py", "Five-year plan")
+    code: (p.path, p.label) for p in pages.PAGES for code in p.tiles}
+KPI_PAGE: tuple[str, str] = next((p.path, p.label) for p in pages.PAGES if p.plan_kpis)
 
 #: The Overview's sections, in order, and the built-in metrics in each; plan KPIs go last
 #: under ``KPI_SECTION``.

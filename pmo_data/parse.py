@@ -14,10 +14,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from pmo_data.schema import Vocabulary
+
+class Vocabulary(Protocol):
+    """What ``vocab_parser`` needs of a closed list (``pmo_data.schema.Vocabulary``): parse
+    depends on no other module of the package, so schema can import it without a cycle."""
+
+    name: str
+    values: tuple[str, ...]
+    blank: str | None
+
+    def lookup(self) -> dict[str, str]: ...
 
 EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_ERRORS = frozenset(
@@ -277,8 +285,6 @@ def parse_fy(value: Any) -> str | None:
 
 def vocab_parser(vocab: Vocabulary) -> Callable[[Any], str | None]:
     """A parser mapping any spelling or synonym in ``vocab`` to its canonical value."""
-    from pmo_data.schema import normalise_header
-
     table = vocab.lookup()
     listed = ", ".join(vocab.values)
 
@@ -293,6 +299,18 @@ def vocab_parser(vocab: Vocabulary) -> Callable[[Any], str | None]:
         return found
 
     return parse
+
+
+def normalise_header(text: object) -> str:
+    """Fold a header cell to a comparable key.
+
+    Lower case, trimmed, every run of spaces, hyphens and punctuation becomes ``_``,
+    leading and trailing ``_`` dropped: ``" Project Ref. "`` -> ``"project_ref"``.
+    ``None`` and blank cells give ``""``.
+    """
+    if text is None:
+        return ""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
 
 
 def fy_of(day: date) -> str:

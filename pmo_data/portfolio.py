@@ -26,25 +26,25 @@ Common rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import quote
 
 import pandas as pd
 
+from pmo_data import pages
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER, STAGE
 from pmo_data.spc import fmt_date
+from pmo_data.sqlparts import any_group_or, bind, group_key, in_group
 
 #: Every stage in lifecycle order (the stage pipeline's order).
 STAGE_ORDER: tuple[str, ...] = STAGE.values
 NOT_REPORTED = "Not reported"
 #: The page (url path) that shows a project in depth; it reads ``?project=<id>``.
-PAGE = "portfolio"
+PAGE = pages.by_key("portfolio").url_name
 
 #: Headings for the snake_case columns returned here (see ``for_display``).
 LABELS: dict[str, str] = {
@@ -122,7 +122,7 @@ def for_display(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) ->
 def drill_down_link(project_id: str) -> str:
     """Relative URL of a project's drill-down on this page: ``portfolio?project=<id>``
     (URL-encoded; relative, so it works when the app is served under a path)."""
-    return f"{PAGE}?project={quote(str(project_id), safe='')}"
+    return pages.project_link(project_id)
 
 
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
@@ -164,12 +164,6 @@ class ProjectFilter:
                 "search": text or None}
 
 
-def _sg(service_group: str | None) -> str | None:
-    if service_group is None or not service_group.strip():
-        return None
-    return service_group.strip().lower()
-
-
 # The latest report per project on or before $at, and the selected projects with their
 # latest RAG and slippage. Every function below starts from this text; values are bound.
 _SELECTED = f"""
@@ -185,7 +179,7 @@ _SELECTED = f"""
                datediff('day', p.planned_end_date,
                         coalesce(p.actual_end_date, p.forecast_end_date)) AS slippage_days
         FROM projects p LEFT JOIN latest l ON l.project_id = p.project_id
-        WHERE ($sg IS NULL OR lower(trim(p.service_group)) = $sg)
+        WHERE {any_group_or("p.service_group")}
           AND list_contains(CAST($stages AS VARCHAR[]), p.stage)
           AND (NOT list_contains(CAST($active AS VARCHAR[]), p.stage)
                OR p.start_date IS NULL OR p.start_date <= $at)
@@ -199,14 +193,11 @@ _SELECTED = f"""
 
 def _params(at: date, service_group: str | None, selection: ProjectFilter | None
             ) -> dict[str, Any]:
-    return {"at": at, "sg": _sg(service_group), "active": list(ACTIVE_STAGES),
+    return {"at": at, "sg": group_key(service_group), "active": list(ACTIVE_STAGES),
             **(selection or ProjectFilter()).params()}
 
 
-def _bound(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Only the parameters ``sql`` names (DuckDB refuses unused ones)."""
-    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
-    return {k: v for k, v in params.items() if k in used}
+_bound = bind  # only the parameters ``sql`` names (DuckDB refuses unused ones)
 
 
 def _df(db: Database, sql: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -230,11 +221,11 @@ class FilterOptions:
 
 def filter_options(db: Database, service_group: str | None = None) -> FilterOptions:
     """The values the page's filters can take, within the service group."""
+    group = in_group(service_group)
     rows = db.rows(
-        """SELECT list(DISTINCT project_manager) FILTER (WHERE trim(project_manager) <> ''),
-                  list(DISTINCT sro) FILTER (WHERE trim(sro) <> '')
-           FROM projects WHERE ($sg IS NULL OR lower(trim(service_group)) = $sg)""",
-        {"sg": _sg(service_group)})
+        f"""SELECT list(DISTINCT project_manager) FILTER (WHERE trim(project_manager) <> ''),
+                   list(DISTINCT sro) FILTER (WHERE trim(sro) <> '')
+            FROM projects WHERE {group.sql}""", dict(group.params))
     pms, sros = rows[0] if rows else (None, None)
     return FilterOptions(
         stages=STAGE_ORDER,

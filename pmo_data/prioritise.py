@@ -54,6 +54,7 @@ import pandas as pd
 
 from pmo_data.db import Database
 from pmo_data.schema import SERVICE, STRATEGIC_SHIFT
+from pmo_data.sqlparts import in_group
 from pmo_data.store import Store
 from pmo_data.value import CLOSED_STATUSES, WITHDRAWN_STATUSES
 
@@ -144,20 +145,20 @@ def candidates(db: Database, service_group: str | None = None) -> pd.DataFrame:
     RAID entry), open_risks, open_risk_score (None when raid_items is 0), capacity_hours
     (None when unknown), capacity_basis (how the hours were estimated). Sorted by project_id.
     """
-    sg = service_group.strip().lower() if service_group and service_group.strip() else None
+    group = in_group(service_group, "p.service_group")
     frame = db.df(
-        """
+        f"""
         WITH folded AS (
             SELECT *, lower(trim(coalesce(status, ''))) AS st FROM service_requests),
         typical AS (
             SELECT service, median(hours) AS typical_hours FROM folded
-            WHERE list_contains(?, st) AND hours > 0 GROUP BY service),
+            WHERE list_contains($closed, st) AND hours > 0 GROUP BY service),
         open_req AS (
             SELECT f.project_id, f.service, coalesce(f.hours, 0) AS logged, f.request_id,
                    t.typical_hours
             FROM folded f LEFT JOIN typical t USING (service)
-            WHERE f.project_id IS NOT NULL AND NOT list_contains(?, f.st)
-              AND NOT list_contains(?, f.st) AND f.end_date IS NULL),
+            WHERE f.project_id IS NOT NULL AND NOT list_contains($withdrawn, f.st)
+              AND NOT list_contains($closed, f.st) AND f.end_date IS NULL),
         need AS (
             SELECT project_id,
                    CASE WHEN bool_and(typical_hours IS NOT NULL)
@@ -194,15 +195,15 @@ def candidates(db: Database, service_group: str | None = None) -> pd.DataFrame:
         LEFT JOIN ben USING (project_id) LEFT JOIN rsk USING (project_id)
         LEFT JOIN need USING (project_id)
         LEFT JOIN (SELECT s.service, t.typical_hours
-                   FROM (SELECT unnest(?) AS service) s LEFT JOIN typical t USING (service)) reg
+                   FROM (SELECT unnest($services) AS service) s
+                   LEFT JOIN typical t USING (service)) reg
                ON lower(trim(p.pmo_service)) = lower(reg.service)
-        WHERE list_contains(?, p.stage) AND p.project_id IS NOT NULL
-          AND (? IS NULL OR lower(trim(p.service_group)) = ?)
+        WHERE list_contains($stages, p.stage) AND p.project_id IS NOT NULL
+          AND {group.sql}
         ORDER BY p.project_id
         """,
-        [list(CLOSED_STATUSES), list(WITHDRAWN_STATUSES), list(CLOSED_STATUSES),
-         list(SERVICE.values),
-         list(CANDIDATE_STAGES), sg, sg],
+        {"closed": list(CLOSED_STATUSES), "withdrawn": list(WITHDRAWN_STATUSES),
+         "services": list(SERVICE.values), "stages": list(CANDIDATE_STAGES), **group.params},
     )
     for col in ("cash_benefits", "raid_items", "open_risks"):
         frame[col] = frame[col].astype(int)

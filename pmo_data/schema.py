@@ -7,7 +7,6 @@ data dictionary shown in the app. Nothing else in the package hard-codes a colum
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -16,20 +15,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 from pmo_data import parse
+from pmo_data.parse import normalise_header as normalise_header  # headers fold as cells do
 
 Kind = Literal["text", "date", "month", "int", "float", "money", "percent", "vocab", "fy"]
-
-
-def normalise_header(text: object) -> str:
-    """Fold a header cell to a comparable key.
-
-    Lower case, trimmed, every run of spaces, hyphens and punctuation becomes ``_``,
-    leading and trailing ``_`` dropped: ``" Project Ref. "`` -> ``"project_ref"``.
-    ``None`` and blank cells give ``""``.
-    """
-    if text is None:
-        return ""
-    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
 
 
 @dataclass(frozen=True)

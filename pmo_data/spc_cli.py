@@ -1,7 +1,7 @@
 """The ``spc`` subcommand: Making Data Count SPC for a list of numbers, as JSON.
 
-Why this module exists: analysts and tests script against the command line (DESIGN.md,
-"Command line"), and a board-paper author can check a chart's numbers without the app. The
+Why this module exists: analysts and tests script against the command line (a contract:
+docs/contract.md), and a board-paper author can check a chart's numbers without the app. The
 main ``python -m pmo_data`` entry calls ``register`` to add this subcommand; the numbers come
 from ``pmo_data.spc`` exactly as the pages show them.
 

@@ -48,6 +48,7 @@ from pmo_data import metrics
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, fy_of, parse_fy
 from pmo_data.plan import kpi_status
+from pmo_data.sqlparts import bind, fy_window, group_key, in_group
 
 #: Completion values that mean the course was completed (folded: trimmed, lower case).
 COMPLETED_VALUES: tuple[str, ...] = ("yes", "y", "completed", "complete", "true", "passed",
@@ -57,7 +58,6 @@ GROUP_COLUMNS: dict[str, str] = {"service_group": "Service group", "staff_group"
                                  "band": "Band"}
 NOT_RECORDED = "Not recorded"
 
-_SG = "($sg IS NULL OR lower(trim(service_group)) = $sg)"
 _WINDOW = "session_date BETWEEN $start AND $at"
 
 #: How the year-end forecast is made (``metrics.training_forecast``), for the page.
@@ -94,6 +94,11 @@ class Window:
     def params(self) -> dict[str, Any]:
         return {"start": self.start, "at": self.at, "sg": self.sg}
 
+    @property
+    def group(self) -> str:
+        """The service-group condition on training rows (``sqlparts.in_group``)."""
+        return in_group(self.sg).sql
+
 
 def window(db: Database, fy: str, as_at: date | None = None,
            service_group: str | None = None) -> Window:
@@ -102,14 +107,13 @@ def window(db: Database, fy: str, as_at: date | None = None,
     normalised = parse_fy(fy)
     if normalised is None:
         raise ValueError("no financial year given")
-    start, end = fy_bounds(normalised)
-    at = as_at or metrics.latest_data_date(db) or date.today()
-    sg = service_group.strip().lower() if service_group and service_group.strip() else None
-    return Window(normalised, start, end, at, min(at, end), sg)
+    as_at = as_at or metrics.latest_data_date(db) or date.today()
+    start, end, at = fy_window(normalised, as_at)
+    return Window(normalised, start, end, as_at, at, group_key(service_group))
 
 
 def _rows(db: Database, sql: str, w: Window, **extra: Any) -> list[tuple[Any, ...]]:
-    return db.rows(sql, {**w.params(), **extra})
+    return db.rows(sql, bind(sql, {**w.params(), **extra}))
 
 
 # --- reach by group --------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def reach_by_group(db: Database, fy: str, as_at: date | None = None,
     rows = [] if w.empty else _rows(db, f"""
         SELECT coalesce(nullif(trim({by}), ''), '{NOT_RECORDED}') AS grp,
                count(DISTINCT staff_id) AS trained
-        FROM training WHERE attendance = 'Attended' AND {_WINDOW} AND {_SG}
+        FROM training WHERE attendance = 'Attended' AND {_WINDOW} AND {w.group}
         GROUP BY 1 ORDER BY 2 DESC, 1""", w)
     return pd.DataFrame({"group": pd.Series([r[0] for r in rows], dtype="object"),
                          "trained": pd.Series([int(r[1]) for r in rows], dtype="int64")})
@@ -178,7 +182,7 @@ def course_funnel(db: Database, fy: str, as_at: date | None = None,
                    bool_or(trim(coalesce(completion, '')) <> '') AS recorded,
                    count(*) FILTER (WHERE attendance = 'Did not attend') AS dna,
                    count(*) FILTER (WHERE attendance IN ('Attended', 'Did not attend')) AS outc
-            FROM training WHERE {_WINDOW} AND {_SG}
+            FROM training WHERE {_WINDOW} AND {w.group}
             GROUP BY course, staff_id)
         SELECT course, count(*) AS booked,
                count(*) FILTER (WHERE attended) AS attended,
@@ -267,7 +271,7 @@ def confidence_change(db: Database, fy: str, as_at: date | None = None,
     w = window(db, fy, as_at, service_group)
     rows = [] if w.empty else _rows(db, f"""
         SELECT confidence_before, confidence_after, count(*) FROM training
-        WHERE attendance = 'Attended' AND {_WINDOW} AND {_SG}
+        WHERE attendance = 'Attended' AND {_WINDOW} AND {w.group}
         GROUP BY ALL""", w)
     attended = sum(int(n) for _, _, n in rows)
     pairs = [(int(b), int(a), int(n)) for b, a, n in rows if b is not None and a is not None]
@@ -302,7 +306,7 @@ def feedback_scores(db: Database, fy: str, as_at: date | None = None,
     w = window(db, fy, as_at, service_group)
     rows = [] if w.empty else _rows(db, f"""
         SELECT feedback_score, count(*) FROM training
-        WHERE attendance = 'Attended' AND {_WINDOW} AND {_SG}
+        WHERE attendance = 'Attended' AND {_WINDOW} AND {w.group}
         GROUP BY 1""", w)
     attended = sum(int(n) for _, n in rows)
     counts = dict.fromkeys(range(1, 6), 0)

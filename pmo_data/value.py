@@ -34,8 +34,6 @@ Definitions shared by every function:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -44,8 +42,8 @@ import pandas as pd
 
 from pmo_data import fmt, freshness
 from pmo_data.db import Database
-from pmo_data.parse import fy_bounds
 from pmo_data.schema import ACTIVE_STAGES, SERVICE
+from pmo_data.sqlparts import bind, fy_window, group_key, in_group
 
 #: Services that count as hands-on PMO support of a project.
 SUPPORT_SERVICES: tuple[str, ...] = ("Immersive PM", "Coaching")
@@ -82,27 +80,13 @@ SUPPORT_DEFINITION = (
 
 # --- shared helpers ------------------------------------------------------------------------
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The named parameters ``sql`` uses (DuckDB refuses unused ones)."""
-    return {name: params[name] for name in set(_PARAM.findall(sql))}
-
-
 def _df(db: Database, sql: str, **params: Any) -> pd.DataFrame:
-    return db.df(sql, _bind(sql, params))
+    return db.df(sql, bind(sql, params))
 
 
 def _row(db: Database, sql: str, **params: Any) -> tuple[Any, ...]:
-    rows = db.rows(sql, _bind(sql, params))
+    rows = db.rows(sql, bind(sql, params))
     return rows[0] if rows else ()
-
-
-def _sg(service_group: str | None) -> str | None:
-    if service_group is None or not service_group.strip():
-        return None
-    return service_group.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -132,13 +116,13 @@ class Window:
 
 def window(fy: str, as_at: date) -> Window:
     """The window for a financial year (``2025/26``) at an as-at date."""
-    start, end = fy_bounds(fy)
-    return Window(f"{start.year}/{(start.year + 1) % 100:02d}", start, end, min(as_at, end))
+    start, end, at = fy_window(fy, as_at)
+    return Window(f"{start.year}/{(start.year + 1) % 100:02d}", start, end, at)
 
 
 def _params(w: Window, service_group: str | None, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "start": w.start, "end": w.end, "at": w.at, "sg": _sg(service_group),
+        "start": w.start, "end": w.end, "at": w.at, "sg": group_key(service_group),
         "withdrawn": list(WITHDRAWN_STATUSES), "closed": list(CLOSED_STATUSES),
         "active": list(ACTIVE_STAGES), "support": list(SUPPORT_SERVICES)}
     base.update(extra)
@@ -146,8 +130,6 @@ def _params(w: Window, service_group: str | None, **extra: Any) -> dict[str, Any
 
 
 _STATUS = "lower(trim(coalesce(status, '')))"
-_SG_OWN = "($sg IS NULL OR lower(trim(service_group)) = $sg)"
-
 #: Projects whose support started by $at (see the module docstring).
 SUPPORTED_SQL = f"""
     SELECT DISTINCT project_id FROM service_requests
@@ -155,19 +137,20 @@ SUPPORTED_SQL = f"""
       AND NOT list_contains($withdrawn, {_STATUS})
       AND start_date IS NOT NULL AND start_date <= $at"""
 
-#: Projects live in the window, in the service group, with their supported flag.
-POPULATION_SQL = f"""
+def population_sql(service_group: str | None) -> str:
+    """Projects live in the window, in the service group, with their supported flag."""
+    return f"""
     SELECT p.project_id, p.stage, p.pmo_service,
            p.project_id IN ({SUPPORTED_SQL}) AS supported,
            list_contains($active, p.stage) AS active
     FROM projects p
-    WHERE p.project_id IS NOT NULL AND {_SG_OWN.replace('service_group', 'p.service_group')}
+    WHERE p.project_id IS NOT NULL AND {in_group(service_group, 'p.service_group').sql}
       AND ((list_contains($active, p.stage)
             AND (p.start_date IS NULL OR p.start_date <= $at))
            OR (p.stage = 'Closed' AND p.actual_end_date BETWEEN $start AND $at))"""
 
 
-def _spread_sql(project_filter: str = "TRUE") -> str:
+def _spread_sql(service_group: str | None, project_filter: str = "TRUE") -> str:
     """Hours of each request spread evenly over its days, clipped to each quarter of the window.
 
     A request's hours are a total with no timesheet, so they are spread evenly over the days
@@ -185,7 +168,8 @@ def _spread_sql(project_filter: str = "TRUE") -> str:
                                       THEN coalesce(start_date, received_date) ELSE $at END),
                         coalesce(start_date, received_date)) AS e
         FROM service_requests
-        WHERE hours IS NOT NULL AND hours > 0 AND {_SG_OWN} AND ({project_filter})),
+        WHERE hours IS NOT NULL AND hours > 0 AND {in_group(service_group).sql}
+          AND ({project_filter})),
     q AS (SELECT unnest($q_label) AS quarter, unnest($q_start) AS qs,
                  unnest($q_end) AS qe, unnest($q_order) AS q_order),
     parts AS (
@@ -237,7 +221,8 @@ def effort(db: Database, fy: str, as_at: date, service_group: str | None = None)
     """
     w = window(fy, as_at)
     params = _params(w, service_group, **_quarter_params(w))
-    spread = _spread_sql()
+    spread = _spread_sql(service_group)
+    own = in_group(service_group).sql
     by_service = _df(db, f"""
         SELECT quarter, service, sum(hours) AS hours FROM ({spread})
         GROUP BY quarter, q_order, service
@@ -251,7 +236,7 @@ def effort(db: Database, fy: str, as_at: date, service_group: str | None = None)
         SELECT count(*) FILTER (WHERE hours IS NOT NULL AND hours > 0),
                count(*) FILTER (WHERE hours IS NULL)
         FROM service_requests
-        WHERE {_SG_OWN} AND NOT list_contains($withdrawn, {_STATUS})
+        WHERE {own} AND NOT list_contains($withdrawn, {_STATUS})
           AND start_date IS NOT NULL AND start_date <= $at
           AND coalesce(end_date, $at) >= $start""", **params) or (0, 0)
     started = tuple(label for label, first, _ in w.quarters() if first <= w.at)
@@ -302,12 +287,13 @@ def demand(db: Database, fy: str, as_at: date, service_group: str | None = None)
     """
     w = window(fy, as_at)
     params = _params(w, service_group, **_quarter_params(w))
-    log_rows = int(_row(db, f"SELECT count(*) FROM service_requests WHERE {_SG_OWN}",
+    own = in_group(service_group).sql
+    log_rows = int(_row(db, f"SELECT count(*) FROM service_requests WHERE {own}",
                         **params)[0])
     flow = _df(db, f"""
         WITH q AS (SELECT unnest($q_label) AS quarter, unnest($q_start) AS qs,
                           unnest($q_end) AS qe, unnest($q_order) AS q_order),
-             r AS (SELECT * FROM service_requests WHERE {_SG_OWN}),
+             r AS (SELECT * FROM service_requests WHERE {own}),
              m AS (SELECT unnest(['Received', 'Started', 'Closed']) AS measure,
                           unnest([1, 2, 3]) AS m_order)
         SELECT q.quarter, m.measure,
@@ -327,7 +313,7 @@ def demand(db: Database, fy: str, as_at: date, service_group: str | None = None)
         SELECT datediff('day', received_date, $at) AS age,
                (start_date IS NULL OR start_date > $at) AS waiting
         FROM service_requests
-        WHERE {_SG_OWN} AND received_date <= $at
+        WHERE {own} AND received_date <= $at
           AND NOT list_contains($withdrawn, {_STATUS})
           AND NOT (end_date IS NOT NULL AND end_date <= $at)
           AND NOT (end_date IS NULL AND list_contains($closed, {_STATUS}))""", **params)
@@ -336,7 +322,7 @@ def demand(db: Database, fy: str, as_at: date, service_group: str | None = None)
             SELECT datediff('day', received_date, $at) AS age,
                    (start_date IS NULL OR start_date > $at) AS waiting
             FROM service_requests
-            WHERE {_SG_OWN} AND received_date <= $at
+            WHERE {own} AND received_date <= $at
               AND NOT list_contains($withdrawn, {_STATUS})
               AND NOT (end_date IS NOT NULL AND end_date <= $at)
               AND NOT (end_date IS NULL AND list_contains($closed, {_STATUS}))),
@@ -446,7 +432,7 @@ def comparison(db: Database, fy: str, as_at: date,
         return Comparison(w, GroupOutcome(SUPPORTED, 0, False, reason),
                           GroupOutcome(UNSUPPORTED, 0, False, reason), 0)
     rows = _df(db, f"""
-        WITH pop AS ({POPULATION_SQL}),
+        WITH pop AS ({population_sql(service_group)}),
         ms AS (
             SELECT pop.supported,
                    count(*) FILTER (WHERE m.actual_date BETWEEN $start AND $at) AS done,
@@ -664,15 +650,16 @@ def return_statement(db: Database, fy: str, as_at: date, service_group: str | No
         raise ValueError("the hourly cost must be more than £0")
     w = window(fy, as_at)
     params = _params(w, service_group, **_quarter_params(w))
-    pop = f"SELECT project_id FROM ({POPULATION_SQL}) WHERE supported"
+    pop = f"SELECT project_id FROM ({population_sql(service_group)}) WHERE supported"
+    own = in_group(service_group).sql
     # one statement (four parts, one round trip): benefits, support hours, all hours, gaps
     n_supported, due, realised, support_hours, all_hours, missing = _row(db, f"""
         SELECT b.*,
                (SELECT coalesce(sum(hours), 0)
-                FROM ({_spread_sql(f'project_id IN ({pop})')})) AS support_hours,
-               (SELECT coalesce(sum(hours), 0) FROM ({_spread_sql()})) AS all_hours,
+                FROM ({_spread_sql(service_group, f'project_id IN ({pop})')})) AS support_hours,
+               (SELECT coalesce(sum(hours), 0) FROM ({_spread_sql(service_group)})) AS all_hours,
                (SELECT count(*) FROM service_requests
-                WHERE hours IS NULL AND {_SG_OWN} AND NOT list_contains($withdrawn, {_STATUS})
+                WHERE hours IS NULL AND {own} AND NOT list_contains($withdrawn, {_STATUS})
                   AND start_date IS NOT NULL AND start_date <= $at
                   AND coalesce(end_date, $at) >= $start) AS missing
         FROM (SELECT (SELECT count(*) FROM ({pop})) AS n_supported,
@@ -755,6 +742,7 @@ def training_reach(db: Database, fy: str, as_at: date,
     """
     w = window(fy, as_at)
     params = _params(w, service_group)
+    own = in_group(service_group).sql
     frame = _df(db, f"""
         WITH proj AS (
             SELECT trim(service_group) AS service_group,
@@ -763,7 +751,7 @@ def training_reach(db: Database, fy: str, as_at: date,
                        AS self_run_projects
             FROM projects
             WHERE list_contains($active, stage) AND (start_date IS NULL OR start_date <= $at)
-              AND {_SG_OWN}
+              AND {own}
             GROUP BY 1),
         tr AS (
             SELECT coalesce(trim(service_group), 'Not recorded') AS service_group,
@@ -771,7 +759,7 @@ def training_reach(db: Database, fy: str, as_at: date,
                        AS trained_in_year,
                    count(DISTINCT staff_id) AS trained_to_date
             FROM training
-            WHERE attendance = 'Attended' AND session_date <= $at AND {_SG_OWN}
+            WHERE attendance = 'Attended' AND session_date <= $at AND {own}
             GROUP BY 1)
         SELECT coalesce(proj.service_group, tr.service_group) AS service_group,
                coalesce(proj.active_projects, 0) AS active_projects,

@@ -16,25 +16,13 @@ from typing import Any
 import pytest
 from streamlit_server import ROOT, StreamlitServer, chromium, demo_server, wait_for_app
 
+from pmo_data import pages as registry
+
 pytestmark = pytest.mark.browser
 
-#: (url path, heading the page shows). Keep in step with dashboard.py.
-PAGES = [
-    ("", "Overview"),  # the default page (overview.py) is served at the root
-    ("portfolio", "Portfolio delivery"),
-    ("training", "Training reach"),
-    ("five_year_plan", "Five-year plan"),
-    ("import_data", "Import"),
-    ("data_quality", "Data quality"),
-    ("explore", "Explore"),
-    ("board_pack", "Board pack"),
-    ("benefits", "Benefits"),
-    ("risks", "Risks and issues"),
-    ("portfolio_history", "Portfolio history"),
-    ("estimates", "Estimate realism"),
-    ("pmo_value", "PMO value"),
-    ("prioritisation", "Prioritisation"),
-]
+#: (url path, heading the page shows), from the page registry dashboard.py is built from
+#: (the default page is served at the root).
+PAGES = [("" if p.default else p.url_name, p.title) for p in registry.PAGES]
 SHOTS = ROOT / "test-results" / "screenshots"
 
 

@@ -1,4 +1,4 @@
-"""Command line (DESIGN.md "Command line"): exit codes, stderr problem lines, --db and PMO_DB."""
+"""Command line (a contract, docs/contract.md): exit codes, stderr problem lines, --db, PMO_DB."""
 
 from __future__ import annotations
 

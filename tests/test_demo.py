@@ -23,7 +23,7 @@ from pmo_data.demo import PLANTED_BAD_ROWS, TRUST_NAME, write_demo_exports
 
 AS_AT = date(2026, 11, 21)
 
-# DESIGN.md "Data contract: the sources": required and optional columns.
+# The data contract (docs/contract.md): required and optional columns of each source.
 SOURCES: dict[str, tuple[set[str], set[str]]] = {
     "projects": ({"project_id", "project_name", "service_group", "stage", "start_date",
                   "planned_end_date"},

@@ -134,7 +134,7 @@ def test_several_problems_in_one_row_are_all_reported(db: Path) -> None:
 
 def test_line_breaks_in_headers_and_cells_still_give_one_line_per_problem() -> None:
     """Excel headers and cells often hold Alt+Enter line breaks; the report stays one line
-    per problem (DESIGN.md: "one line per problem")."""
+    per problem (the command line's contract, docs/contract.md)."""
     data = csv_bytes(["Project ID", "Report\nDate", "Overall\r\nRAG"],
                      ["P1", "30/04/2025", "Amber\n(see notes)"], ["P2", "31/02/2025", "G"])
     batch = ingest.validate_files([("r.csv", data)])

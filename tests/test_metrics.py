@@ -359,10 +359,10 @@ def test_kpi_sum_versus_latest_for_percent(db: Database) -> None:
     assert value(db, "PPM_ADOPTION", "2025/26", YEAR_END) == 60
     assert value(db, "PPM_ADOPTION", "2025/26", "2025-05-31") == 55
     # Summed KPIs get a YTD target: 24 x 3 / 12 = 6 at 30 June; % KPIs do not.
-    events = m.kpi_value(db, "network_events", "2025/26", date(2025, 6, 30))
+    events = m.compute(db, "network_events", "2025/26", date(2025, 6, 30))
     assert events.target == 24 and events.ytd_target == pytest.approx(6)
     assert events.name == "Network events" and events.direction == "up"
-    assert m.kpi_value(db, "PPM_ADOPTION", "2025/26", date(2025, 6, 30)).ytd_target is None
+    assert m.compute(db, "PPM_ADOPTION", "2025/26", date(2025, 6, 30)).ytd_target is None
     # No months in 2026/27 -> None.
     assert value(db, "NETWORK_EVENTS", "2026/27", "2026-06-30") is None
 

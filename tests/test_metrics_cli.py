@@ -1,4 +1,4 @@
-"""The ``python -m pmo_data metrics`` command: a contract scripts rely on (DESIGN.md)."""
+"""The ``python -m pmo_data metrics`` command: a contract scripts rely on (docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The data contract: sources, every DESIGN alias, every vocabulary value and synonym."""
+"""The data contract: sources, every contract alias, every vocabulary value and synonym."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from pmo_data.schema import (
     normalise_header,
 )
 
-# DESIGN.md, "Data contract: the sources": required and optional columns of every source.
-DESIGN_SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+# The data contract (docs/contract.md): required and optional columns of every source.
+CONTRACT_SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "projects": (
         ("project_id", "project_name", "service_group", "stage", "start_date", "planned_end_date"),
         ("programme", "pmo_service", "strategic_shift", "priority", "project_manager", "sro",
@@ -66,9 +66,9 @@ DESIGN_SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
-# DESIGN.md: "Aliases that must work": column -> (sources that have the column, aliases).
+# Header aliases that must be recognised: column -> (sources that have the column, aliases).
 # project_id is listed for the sources where it is required (the key of the source's rows).
-DESIGN_ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+CONTRACT_ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "project_id": (("projects", "status_reports", "milestones", "benefits", "raid"),
                    ("Project ID", "Project Ref", "Project Reference", "Reference")),
     "service_group": (("projects", "training", "service_requests"),
@@ -86,7 +86,7 @@ DESIGN_ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 ALIAS_CASES = [
     (source, column, alias)
-    for column, (sources, aliases) in DESIGN_ALIASES.items()
+    for column, (sources, aliases) in CONTRACT_ALIASES.items()
     for source in sources
     for alias in aliases
 ]
@@ -137,17 +137,17 @@ def test_normalise_header(text: str | None, folded: str) -> None:
     assert normalise_header(text) == folded
 
 
-@pytest.mark.parametrize("name", list(DESIGN_SOURCES))
+@pytest.mark.parametrize("name", list(CONTRACT_SOURCES))
 def test_sources_have_the_design_columns(name: str) -> None:
-    required, optional = DESIGN_SOURCES[name]
+    required, optional = CONTRACT_SOURCES[name]
     spec = SOURCES[name]
     assert set(spec.required) == set(required)
     assert set(spec.column_names) == set(required) | set(optional)
 
 
 def test_ten_sources_each_with_a_row_model() -> None:
-    assert [s.name for s in SOURCES_LIST] == list(DESIGN_SOURCES)
-    assert set(ROW_MODELS) == set(DESIGN_SOURCES)
+    assert [s.name for s in SOURCES_LIST] == list(CONTRACT_SOURCES)
+    assert set(ROW_MODELS) == set(CONTRACT_SOURCES)
 
 
 def test_identity_keys_and_accumulation() -> None:
@@ -185,8 +185,8 @@ def test_sql_types() -> None:
 
 # --- vocabularies ------------------------------------------------------------------------
 
-# DESIGN.md "Vocabularies": vocabulary -> canonical value -> synonyms.
-DESIGN_VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+# The vocabularies: vocabulary -> canonical value -> synonyms.
+CONTRACT_VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "stage": {
         "Pipeline": (), "Initiation": ("Start up", "Initiate"), "Planning": (),
         "Delivery": ("Execution", "In progress"), "Closure": (),
@@ -218,7 +218,7 @@ DESIGN_VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
 
 VOCAB_CASES = [
     (vocab, spelling, canonical)
-    for vocab, values in DESIGN_VOCABULARIES.items()
+    for vocab, values in CONTRACT_VOCABULARIES.items()
     for canonical, synonyms in values.items()
     for spelling in (canonical, *synonyms)
 ]
@@ -235,9 +235,9 @@ def test_vocabulary_spelling_maps_to_canonical(vocab: str, spelling: str, canoni
         assert parser(text) == canonical, text
 
 
-@pytest.mark.parametrize("vocab", list(DESIGN_VOCABULARIES))
+@pytest.mark.parametrize("vocab", list(CONTRACT_VOCABULARIES))
 def test_vocabulary_canonical_values_are_the_design_list(vocab: str) -> None:
-    assert list(VOCABULARIES[vocab].values) == list(DESIGN_VOCABULARIES[vocab])
+    assert list(VOCABULARIES[vocab].values) == list(CONTRACT_VOCABULARIES[vocab])
 
 
 @pytest.mark.parametrize("vocab", list(VOCABULARIES))
