@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     ver.set_defaults(func=_cmd_versions)
 
     for module in ("pmo_data.spc_cli", "pmo_data.metrics_cli", "pmo_data.export_cli",
-                   "pmo_data.profiles_cli"):
+                   "pmo_data.profiles_cli", "pmo_data.benchmark_cli"):
         try:
             register = __import__(module, fromlist=["register"]).register
         except ModuleNotFoundError:
