@@ -1,0 +1,217 @@
+"""The Network page's numbers: this trust beside its peers, metric by metric.
+
+Why this module exists: the page must stay a thin render script, and the comparison rules
+(which value is compared, how a rank is counted, what the network mean of a rate is) must be
+stated once and tested. The peers' rows are the snapshots imported into the database
+(``pmo_data.benchmark``); this trust's own row is computed from its own data with
+``benchmark.build_snapshot`` (the same numbers as ``python -m pmo_data metrics``, not
+suppressed: it is the trust's own view of itself). A peer snapshot carrying this trust's own
+organisation code is ignored in favour of the live figures.
+
+Rules:
+
+* **Compared value** (``basis``): the metric's value; for a count metric, the count per
+  1,000 staff (value / headcount x 1,000) when any trust in the year gives a headcount, and
+  then trusts without a headcount are left out of that metric's comparison.
+* **Network median and quartiles**: of the compared values of every trust with one (own
+  included), quartiles by linear interpolation (pandas' default, Excel's QUARTILE.INC).
+* **Rank**: 1 is best: highest first for direction up (and neither), lowest first for down;
+  tied values share the better rank. Suppressed and missing values are not ranked.
+* **Funnel** (unit %, trusts with numerator and denominator): the network mean p0 = sum of
+  numerators / sum of denominators; limits from ``pmo_data.funnel``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from pmo_data import benchmark, funnel, metrics
+from pmo_data.db import Database
+from pmo_data.parse import fy_bounds, parse_fy
+
+ROW_COLUMNS = ("org_code", "org_name", "own", "fy", "as_at", "headcount", "code", "value",
+               "numerator", "denominator", "unit", "direction", "target", "suppressed",
+               "per_1000", "basis_value")
+
+
+def _name(code: str) -> str:
+    try:
+        return metrics.get_definition(code).name
+    except KeyError:
+        return code
+
+
+def network_rows(db: Database, fy: str, as_at: date, org_code: str, org_name: str,
+                 headcount: int | None = None) -> pd.DataFrame:
+    """Every trust's rows for ``fy`` and the years before it that peers shared
+    (``ROW_COLUMNS``): the imported peer snapshots, and this trust's own figures computed
+    live for each of those years (as at ``as_at``, or each earlier year's 31 March).
+    ``per_1000`` is value / headcount x 1,000 for counts (None without a headcount);
+    ``basis_value`` the value compared (module docstring)."""
+    fy = parse_fy(fy) or fy
+    peers = benchmark.snapshot_rows(db)
+    peers = peers[(peers["org_code"] != org_code) & (peers["fy"] <= fy)]
+    years = sorted({*peers["fy"].tolist(), fy})
+    org = benchmark.Organisation(org_code, org_name, headcount)
+    own = []
+    for year in years:
+        snap = benchmark.build_snapshot(db, year, min(as_at, fy_bounds(year)[1]), org,
+                                        disclose=True)
+        frame = benchmark.snapshot_frame(snap)
+        if frame["value"].notna().any():
+            own.append(frame)
+    parts = [p for p in [peers, *own] if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    rows = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    rows["own"] = rows["org_code"] == org_code
+    for column in ("value", "numerator", "denominator", "target", "headcount"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype("float64")
+    rows["suppressed"] = rows["suppressed"].astype(bool)
+    rows["as_at"] = pd.to_datetime(rows["as_at"]).dt.date
+    counts = rows["unit"] == "count"
+    rows["per_1000"] = (rows["value"] / rows["headcount"] * 1000).where(counts)
+    with_head = rows[counts & rows["per_1000"].notna()].groupby(["fy", "code"]).size()
+    use_rate = pd.Series([(f, c) in with_head.index for f, c in zip(rows["fy"], rows["code"],
+                                                                    strict=True)],
+                         index=rows.index) & counts
+    rows["basis_value"] = rows["per_1000"].where(use_rate, rows["value"])
+    rows["basis"] = ["per_1000" if u else "value" for u in use_rate]
+    return rows.sort_values(["fy", "code", "own", "org_name"],
+                            ascending=[True, True, False, True]).reset_index(drop=True)
+
+
+def _rank(values: pd.Series, direction: str) -> pd.Series:
+    return values.rank(method="min", ascending=direction == "down")
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """One metric in one year across the network (see the module docstring's rules).
+
+    ``trusts``: one row per trust (own first, then by rank) with org_code, org_name, own,
+    value, numerator, denominator, per_1000, compared, suppressed, as_at, rank, position
+    (funnel: "within", "above 95%", ... or None). ``trend``: per FY the own compared value,
+    the network median, q1, q3 and the number of trusts."""
+
+    code: str
+    name: str
+    unit: str
+    direction: str
+    fy: str
+    basis: str
+    trusts: pd.DataFrame = field(hash=False)
+    median: float | None
+    q1: float | None
+    q3: float | None
+    own_rank: int | None
+    ranked: int
+    p0: float | None
+    curve: tuple[funnel.Limits, ...] = field(hash=False)
+    trend: pd.DataFrame = field(hash=False)
+    suppressed: tuple[str, ...] = ()
+    no_headcount: tuple[str, ...] = ()
+
+    @property
+    def is_rate(self) -> bool:
+        """True when the funnel plot applies (a percentage with counts)."""
+        return self.p0 is not None
+
+
+def _stats(values: pd.Series) -> tuple[float | None, float | None, float | None]:
+    v = values.dropna()
+    if v.empty:
+        return None, None, None
+    return float(v.median()), float(v.quantile(0.25)), float(v.quantile(0.75))
+
+
+def metric_view(rows: pd.DataFrame, fy: str, code: str) -> MetricView:
+    """The ``MetricView`` of ``code`` in ``fy`` from ``network_rows``' frame."""
+    year = rows[(rows["fy"] == fy) & (rows["code"] == code)].copy()
+    unit = str(year["unit"].iloc[0]) if not year.empty else ""
+    direction = str(year["direction"].iloc[0]) if not year.empty else "neither"
+    basis = str(year["basis"].iloc[0]) if not year.empty else "value"
+    year["compared"] = year["basis_value"]
+    year["rank"] = _rank(year["compared"], direction)
+    median, q1, q3 = _stats(year["compared"])
+    p0, curve, positions = None, (), [None] * len(year)
+    counted = year[year["numerator"].notna() & year["denominator"].notna()
+                   & (year["denominator"] > 0)]
+    if unit == "%" and not counted.empty and counted["denominator"].sum() > 0:
+        p0 = float(counted["numerator"].sum() / counted["denominator"].sum())
+        curve = funnel.curve(p0, int(counted["denominator"].max() * 1.1) + 1)
+        positions = [funnel.position(n, d, p0) if pd.notna(n) and pd.notna(d) and d > 0
+                     else None for n, d in zip(year["numerator"], year["denominator"],
+                                               strict=True)]
+    year["position"] = positions
+    year = year.sort_values(["own", "rank", "org_name"], ascending=[False, True, True],
+                            na_position="last")
+    own = year[year["own"]]
+    own_rank = (int(own["rank"].iloc[0]) if not own.empty and pd.notna(own["rank"].iloc[0])
+                else None)
+    trend_rows = []
+    for year_fy, part in rows[rows["code"] == code].groupby("fy", sort=True):
+        m, lo, hi = _stats(part["basis_value"])
+        own_part = part[part["own"]]["basis_value"].dropna()
+        trend_rows.append({"fy": year_fy, "own": float(own_part.iloc[0]) if len(own_part)
+                           else None, "median": m, "q1": lo, "q3": hi,
+                           "trusts": int(part["basis_value"].notna().sum())})
+    trend = pd.DataFrame(trend_rows, columns=["fy", "own", "median", "q1", "q3", "trusts"])
+    no_head = ()
+    if basis == "per_1000":
+        no_head = tuple(year[year["value"].notna() & year["per_1000"].isna()]["org_name"])
+    columns = ["org_code", "org_name", "own", "value", "numerator", "denominator", "per_1000",
+               "compared", "suppressed", "as_at", "rank", "position"]
+    return MetricView(code, _name(code), unit, direction, fy, basis,
+                      year[columns].reset_index(drop=True), median, q1, q3, own_rank,
+                      int(year["rank"].notna().sum()), p0, curve, trend,
+                      tuple(year[year["suppressed"]]["org_name"]), no_head)
+
+
+def summary(rows: pd.DataFrame, fy: str) -> pd.DataFrame:
+    """One row per shared metric in ``fy``: Metric, This trust, Median, Lower quartile,
+    Upper quartile, Rank ("3 of 13"), Trusts, Suppressed (how many trusts), Compared
+    ("value" or "per 1,000 staff"), plus the code. Values are the compared values."""
+    out = []
+    year = rows[rows["fy"] == fy]
+    for code in dict.fromkeys(year["code"]):
+        view = metric_view(rows, fy, code)
+        own = view.trusts[view.trusts["own"]]["compared"]
+        out.append({"code": code, "Metric": view.name,
+                    "This trust": float(own.iloc[0]) if len(own) and pd.notna(own.iloc[0])
+                    else None,
+                    "Median": view.median, "Lower quartile": view.q1,
+                    "Upper quartile": view.q3,
+                    "Rank": f"{view.own_rank} of {view.ranked}" if view.own_rank else "–",
+                    "Trusts": view.ranked, "Suppressed": len(view.suppressed),
+                    "Compared": "per 1,000 staff" if view.basis == "per_1000" else view.unit})
+    return pd.DataFrame(out, columns=["code", "Metric", "This trust", "Median",
+                                      "Lower quartile", "Upper quartile", "Rank", "Trusts",
+                                      "Suppressed", "Compared"])
+
+
+@dataclass(frozen=True)
+class Network:
+    """What the Network page shows for one FY: every trust's rows, the summary table and
+    the peers' names; ``peers`` is 0 when no snapshot has been imported."""
+
+    fy: str
+    rows: pd.DataFrame = field(hash=False)
+    summary: pd.DataFrame = field(hash=False)
+    peers: int
+    peer_years: tuple[str, ...]
+
+
+def network(db: Database, fy: str, as_at: date, org_code: str, org_name: str,
+            headcount: int | None = None) -> Network:
+    """``network_rows`` and ``summary`` for ``fy`` in one call (one cache entry a page)."""
+    fy = parse_fy(fy) or fy
+    rows = network_rows(db, fy, as_at, org_code, org_name, headcount)
+    peers = rows[~rows["own"]] if not rows.empty else rows
+    return Network(fy, rows, summary(rows, fy) if not rows.empty else summary(
+        pd.DataFrame(columns=[*ROW_COLUMNS, "basis"]), fy),
+        int(peers["org_code"].nunique()) if not peers.empty else 0,
+        tuple(sorted(set(peers["fy"]))) if not peers.empty else ())
