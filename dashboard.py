@@ -39,6 +39,7 @@ pages = {
     "Analysis": [
         st.Page("pages/pmo_value.py", title="PMO value", icon=":material/savings:"),
         st.Page("pages/prioritisation.py", title="Prioritisation", icon=":material/low_priority:"),
+        st.Page("pages/network.py", title="Network", icon=":material/hub:"),
     ],
     "Board and explore": [
         st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),

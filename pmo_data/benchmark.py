@@ -247,6 +247,14 @@ def write_snapshot(snapshot: Snapshot, out_dir: Path) -> tuple[Path, Path]:
     return parquet, csv
 
 
+def snapshot_file(snapshot: Snapshot, suffix: str) -> bytes:
+    """The bytes of the ``.parquet`` or ``.csv`` file ``write_snapshot`` writes (for a
+    download button)."""
+    with tempfile.TemporaryDirectory(prefix="pmo-snapshot-") as tmp:
+        parquet, csv = write_snapshot(snapshot, Path(tmp))
+        return (csv if suffix == ".csv" else parquet).read_bytes()
+
+
 def _show(value: float | None, unit: str) -> str:
     if value is None:
         return "no data"

@@ -23,6 +23,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -171,14 +172,12 @@ def metric_view(rows: pd.DataFrame, fy: str, code: str) -> MetricView:
                       tuple(year[year["suppressed"]]["org_name"]), no_head)
 
 
-def summary(rows: pd.DataFrame, fy: str) -> pd.DataFrame:
-    """One row per shared metric in ``fy``: Metric, This trust, Median, Lower quartile,
-    Upper quartile, Rank ("3 of 13"), Trusts, Suppressed (how many trusts), Compared
-    ("value" or "per 1,000 staff"), plus the code. Values are the compared values."""
+def summary(views: Mapping[str, MetricView]) -> pd.DataFrame:
+    """One row per metric view: Metric, This trust, Median, Lower quartile, Upper quartile,
+    Rank ("3 of 13"), Trusts (ranked), Suppressed (how many trusts), Compared ("%", "days",
+    "per 1,000 staff"...), plus the code. Values are the compared values."""
     out = []
-    year = rows[rows["fy"] == fy]
-    for code in dict.fromkeys(year["code"]):
-        view = metric_view(rows, fy, code)
+    for code, view in views.items():
         own = view.trusts[view.trusts["own"]]["compared"]
         out.append({"code": code, "Metric": view.name,
                     "This trust": float(own.iloc[0]) if len(own) and pd.notna(own.iloc[0])
@@ -193,13 +192,42 @@ def summary(rows: pd.DataFrame, fy: str) -> pd.DataFrame:
                                       "Suppressed", "Compared"])
 
 
+def trust_table(view: MetricView) -> pd.DataFrame:
+    """The per-trust table a page shows for one metric: Trust, Value (the shared value, or
+    "suppressed"), Numerator, Denominator, Per 1,000 staff, Rank, Funnel, As at, and the
+    ``own`` flag (for highlighting; not for display)."""
+    t = view.trusts
+
+    def shown(value: float, suppressed: bool) -> str:
+        if suppressed:
+            return "suppressed"
+        if pd.isna(value):
+            return "no data"
+        if view.unit == "%":
+            return f"{value:.1f}%"
+        if view.unit == "£":
+            return f"£{value:,.0f}"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+    return pd.DataFrame({
+        "Trust": t["org_name"],
+        "Value": [shown(v, s) for v, s in zip(t["value"], t["suppressed"], strict=True)],
+        "Numerator": t["numerator"], "Denominator": t["denominator"],
+        "Per 1,000 staff": t["per_1000"].round(2),
+        "Rank": t["rank"].astype("Int64"),
+        "Funnel": [p if isinstance(p, str) else "" for p in t["position"]],
+        "As at": t["as_at"], "own": t["own"]})
+
+
 @dataclass(frozen=True)
 class Network:
-    """What the Network page shows for one FY: every trust's rows, the summary table and
-    the peers' names; ``peers`` is 0 when no snapshot has been imported."""
+    """What the Network page shows for one FY: every trust's rows, one ``MetricView`` per
+    shared metric (in catalogue order, then other codes), the summary table, the number of
+    peers (0: no snapshot imported) and the years peers shared."""
 
     fy: str
     rows: pd.DataFrame = field(hash=False)
+    views: Mapping[str, MetricView] = field(hash=False)
     summary: pd.DataFrame = field(hash=False)
     peers: int
     peer_years: tuple[str, ...]
@@ -207,11 +235,15 @@ class Network:
 
 def network(db: Database, fy: str, as_at: date, org_code: str, org_name: str,
             headcount: int | None = None) -> Network:
-    """``network_rows`` and ``summary`` for ``fy`` in one call (one cache entry a page)."""
+    """``network_rows``, a ``metric_view`` per metric of ``fy`` and the ``summary``, in one
+    call (one cache entry for the page)."""
     fy = parse_fy(fy) or fy
     rows = network_rows(db, fy, as_at, org_code, org_name, headcount)
-    peers = rows[~rows["own"]] if not rows.empty else rows
-    return Network(fy, rows, summary(rows, fy) if not rows.empty else summary(
-        pd.DataFrame(columns=[*ROW_COLUMNS, "basis"]), fy),
-        int(peers["org_code"].nunique()) if not peers.empty else 0,
-        tuple(sorted(set(peers["fy"]))) if not peers.empty else ())
+    codes = list(dict.fromkeys(rows[rows["fy"] == fy]["code"])) if not rows.empty else []
+    order = {c: i for i, c in enumerate(benchmark.SHARED_CODES)}
+    codes.sort(key=lambda c: (order.get(c, len(order)), c))
+    views = {code: metric_view(rows, fy, code) for code in codes}
+    peers = rows[~rows["own"].astype(bool)] if not rows.empty else rows
+    return Network(fy, rows, views, summary(views),
+                   int(peers["org_code"].nunique()) if not peers.empty else 0,
+                   tuple(sorted(set(peers["fy"]))) if not peers.empty else ())

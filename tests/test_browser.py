@@ -34,6 +34,7 @@ PAGES = [
     ("estimates", "Estimate realism"),
     ("pmo_value", "PMO value"),
     ("prioritisation", "Prioritisation"),
+    ("network", "Network"),
 ]
 SHOTS = ROOT / "test-results" / "screenshots"
 
