@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pmo_data import benchmark, funnel, metrics
@@ -75,11 +76,10 @@ def network_rows(db: Database, fy: str, as_at: date, org_code: str, org_name: st
     rows["as_at"] = pd.to_datetime(rows["as_at"]).dt.date
     counts = rows["unit"] == "count"
     rows["per_1000"] = (rows["value"] / rows["headcount"] * 1000).where(counts)
-    with_head = rows[counts & rows["per_1000"].notna()].groupby(["fy", "code"]).size()
-    use_rate = pd.Series([(f, c) in with_head.index for f, c in zip(rows["fy"], rows["code"],
-                                                                    strict=True)],
-                         index=rows.index) & counts
-    rows["basis_value"] = rows["per_1000"].where(use_rate, rows["value"])
+    headed = (counts & rows["per_1000"].notna()).groupby([rows["fy"], rows["code"]]
+                                                         ).transform("any")
+    use_rate = headed.astype(bool) & counts
+    rows["basis_value"] = rows["per_1000"].where(use_rate, rows["value"]).astype("float64")
     rows["basis"] = ["per_1000" if u else "value" for u in use_rate]
     return rows.sort_values(["fy", "code", "own", "org_name"],
                             ascending=[True, True, False, True]).reset_index(drop=True)
@@ -123,15 +123,20 @@ class MetricView:
 
 
 def _stats(values: pd.Series) -> tuple[float | None, float | None, float | None]:
-    v = values.dropna()
-    if v.empty:
+    """Median, lower and upper quartile (linear interpolation, as pandas' default)."""
+    v = values.to_numpy(dtype="float64", na_value=np.nan)
+    v = v[~np.isnan(v)]
+    if not v.size:
         return None, None, None
-    return float(v.median()), float(v.quantile(0.25)), float(v.quantile(0.75))
+    q1, median, q3 = np.quantile(v, [0.25, 0.5, 0.75])
+    return float(median), float(q1), float(q3)
 
 
 def metric_view(rows: pd.DataFrame, fy: str, code: str) -> MetricView:
-    """The ``MetricView`` of ``code`` in ``fy`` from ``network_rows``' frame."""
-    year = rows[(rows["fy"] == fy) & (rows["code"] == code)].copy()
+    """The ``MetricView`` of ``code`` in ``fy`` from ``network_rows``' frame (all codes, or
+    only this one's rows)."""
+    rows = rows[rows["code"] == code]
+    year = rows[rows["fy"] == fy].copy()
     unit = str(year["unit"].iloc[0]) if not year.empty else ""
     direction = str(year["direction"].iloc[0]) if not year.empty else "neither"
     basis = str(year["basis"].iloc[0]) if not year.empty else "value"
@@ -154,7 +159,7 @@ def metric_view(rows: pd.DataFrame, fy: str, code: str) -> MetricView:
     own_rank = (int(own["rank"].iloc[0]) if not own.empty and pd.notna(own["rank"].iloc[0])
                 else None)
     trend_rows = []
-    for year_fy, part in rows[rows["code"] == code].groupby("fy", sort=True):
+    for year_fy, part in rows.groupby("fy", sort=True):
         m, lo, hi = _stats(part["basis_value"])
         own_part = part[part["own"]]["basis_value"].dropna()
         trend_rows.append({"fy": year_fy, "own": float(own_part.iloc[0]) if len(own_part)
@@ -221,12 +226,12 @@ def trust_table(view: MetricView) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Network:
-    """What the Network page shows for one FY: every trust's rows, one ``MetricView`` per
-    shared metric (in catalogue order, then other codes), the summary table, the number of
-    peers (0: no snapshot imported) and the years peers shared."""
+    """What the Network page shows for one FY: one ``MetricView`` per shared metric (in
+    catalogue order, then other codes), the summary table, the number of peers (0: no
+    snapshot imported) and the years peers shared. Not every year's rows: the page's cache
+    copies this on every rerun, so it is kept small (about 0.7 MB at 200 trusts)."""
 
     fy: str
-    rows: pd.DataFrame = field(hash=False)
     views: Mapping[str, MetricView] = field(hash=False)
     summary: pd.DataFrame = field(hash=False)
     peers: int
@@ -242,8 +247,9 @@ def network(db: Database, fy: str, as_at: date, org_code: str, org_name: str,
     codes = list(dict.fromkeys(rows[rows["fy"] == fy]["code"])) if not rows.empty else []
     order = {c: i for i, c in enumerate(benchmark.SHARED_CODES)}
     codes.sort(key=lambda c: (order.get(c, len(order)), c))
-    views = {code: metric_view(rows, fy, code) for code in codes}
+    parts = dict(tuple(rows.groupby("code", sort=False))) if not rows.empty else {}
+    views = {code: metric_view(parts[code], fy, code) for code in codes}
     peers = rows[~rows["own"].astype(bool)] if not rows.empty else rows
-    return Network(fy, rows, views, summary(views),
+    return Network(fy, views, summary(views),
                    int(peers["org_code"].nunique()) if not peers.empty else 0,
                    tuple(sorted(set(peers["fy"]))) if not peers.empty else ())
