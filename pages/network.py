@@ -41,9 +41,7 @@ else:
                "Counts are compared per 1,000 staff where trusts give a headcount. Rank 1 is "
                "best.")
     st.subheader("Every shared metric")
-    st.dataframe(net.summary.drop(columns=["code"]), hide_index=True, placeholder="–",
-                 column_config={c: st.column_config.NumberColumn(format="%.1f") for c in (
-                     "This trust", "Median", "Lower quartile", "Upper quartile")})
+    st.dataframe(network.summary_table(net.summary), hide_index=True, placeholder="–")
     codes = list(net.views)
     code = st.selectbox("Metric", codes, key="network_metric",
                         format_func=lambda c: net.views[c].name)

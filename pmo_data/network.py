@@ -197,6 +197,32 @@ def summary(views: Mapping[str, MetricView]) -> pd.DataFrame:
                                       "Suppressed", "Compared"])
 
 
+def show_value(value: float | None, unit: str) -> str:
+    """A compared value as the page writes it: "87.0%", "£435,150", "12.5 days", "1.39"
+    (per 1,000 staff), "46" (a count); "–" when missing."""
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "£":
+        return f"£{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f} days"
+    if unit == "per 1,000 staff":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` as the page shows it: the values written with their units
+    (``show_value``), the code left out."""
+    out = frame.drop(columns=["code"]).astype(object)
+    for column in ("This trust", "Median", "Lower quartile", "Upper quartile"):
+        out[column] = [show_value(v, u) for v, u in zip(frame[column], frame["Compared"],
+                                                         strict=True)]
+    return out
+
+
 def trust_table(view: MetricView) -> pd.DataFrame:
     """The per-trust table a page shows for one metric: Trust, Value (the shared value, or
     "suppressed"), Numerator, Denominator, Per 1,000 staff, Rank, Funnel, As at, and the
@@ -217,7 +243,8 @@ def trust_table(view: MetricView) -> pd.DataFrame:
     return pd.DataFrame({
         "Trust": t["org_name"],
         "Value": [shown(v, s) for v, s in zip(t["value"], t["suppressed"], strict=True)],
-        "Numerator": t["numerator"], "Denominator": t["denominator"],
+        "Numerator": t["numerator"].round().astype("Int64"),
+        "Denominator": t["denominator"].round().astype("Int64"),
         "Per 1,000 staff": t["per_1000"].round(2),
         "Rank": t["rank"].astype("Int64"),
         "Funnel": [p if isinstance(p, str) else "" for p in t["position"]],

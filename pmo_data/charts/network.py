@@ -159,11 +159,14 @@ def funnel_chart(view: MetricView, own_name: str) -> NetworkChart:
                                                            points["own"]],
                                 "line": {"color": "white", "width": 1}},
                         hovertext=hover, hoverinfo="text"))
-    labelled = points[outside | points["own"]].copy()
-    labelled["distance"] = (labelled["value"] - 100 * view.p0).abs()
-    for r in labelled.sort_values("distance", ascending=False).head(MAX_LABELS).itertuples():
+    labelled = points[outside | points["own"]]
+    offsets = (22, 44, 66)  # staggered, so labels of neighbouring points stay legible
+    for i, r in enumerate(labelled.sort_values("denominator").head(MAX_LABELS).itertuples()):
+        low = r.value > 100 * view.p0  # above the mean: label below the point, and back
         fig.add_annotation(text=text.html(r.org_name), x=r.denominator, y=r.value,
-                           showarrow=True, arrowhead=0, ax=0, ay=-18,
+                           showarrow=True, arrowhead=0, ax=0,
+                           ay=offsets[i % 3] if low else -offsets[i % 3],
+                           bgcolor="rgba(255,255,255,0.8)",
                            font={"size": 11, "color": NHS_RED if r.position != "within"
                                  and not r.own else NHS_BLUE})
     house_layout(fig, title, height=440)
