@@ -54,8 +54,9 @@ st.subheader("Peer benchmarking snapshots")
 st.caption("Snapshots other PMOs shared (Parquet, or the CSV twin): aggregates only. A new "
            "snapshot replaces the same trust's earlier one for that year; a bad file loads "
            "nothing. Shown on the Network page.")
-snapshots = st.file_uploader("Snapshot files (.parquet, .csv)", accept_multiple_files=True,
-                             type=["parquet", "csv"], key="snapshots")
+snapshots = st.file_uploader(
+    "Snapshot files (.parquet, .csv)", accept_multiple_files=True, type=["parquet", "csv"],
+    key="snapshots") if st.toggle("Load peers' snapshots", key="snapshot_toggle") else None
 if snapshots and st.button("Load snapshots", key="load_snapshots"):
     from pmo_data import benchmark  # only when loading
 

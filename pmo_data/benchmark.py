@@ -560,7 +560,9 @@ class SnapshotImport:
         lines = [f"loaded {code} {name} {fy} from {file}"
                  for code, name, fy, file in self.loaded]
         if self.version is not None:
-            lines.append(f"{len(self.loaded)} snapshots loaded as version {self.version}")
+            count = len(self.loaded)
+            lines.append(f"{count} snapshot{'' if count == 1 else 's'} loaded as version "
+                         f"{self.version}")
         else:
             lines.append("nothing loaded")
         return lines
