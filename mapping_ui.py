@@ -23,6 +23,7 @@ import streamlit as st
 import ui
 from pmo_data import mapping, profiles
 from pmo_data.schema import SOURCES
+from pmo_data.text import md
 
 if TYPE_CHECKING:
     from pmo_data import ingest
@@ -202,7 +203,7 @@ def mapping_step(files: Files) -> None:
 
 def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) -> None:
     data = dict(files)[file]
-    st.subheader(f"Map {file} : {sheet}")
+    st.subheader(f"Map {md(file)} : {md(sheet)}")
     likely = ", ".join(f"{SOURCES[p.source].title} ({p.score:.0%})" for p in proposal.sources)
     st.caption(f"No source recognises these columns. Likely: {likely}. Choose the file "
                "column for each contract column (* = required), then check the rows below.")
@@ -232,7 +233,7 @@ def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) 
     draft = _draft(data, file, sheet, proposal)
     missing = draft.targets[0].unmapped_required()
     if missing:
-        st.warning(f"Required columns not mapped: {', '.join(missing)}. Map them (or give a "
+        st.warning(f"Required columns not mapped: {md(', '.join(missing))}. Map them (or give a "
                    "fixed value) to preview, load or save.")
     else:
         rows, problems = _sheet_preview(files, _version(), (file, sheet,
@@ -251,7 +252,7 @@ def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) 
         try:
             version = profiles.save_profile(ui.db_path(), draft, saved_by=ui.user_email())
         except profiles.ProfileError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             ui.clear_caches()
             _all_profiles.clear()
@@ -273,7 +274,7 @@ def _vocabulary_inputs(data: bytes, file: str, sheet: str, proposal: mapping.Pro
         unknown = mapping.unknown_values(raw, proposal.header_row, header, vocab)
         if not unknown:
             continue
-        st.markdown(f"**Values of {header} the contract does not know** ({column})")
+        st.markdown(f"**Values of {md(header)} the contract does not know** ({md(column)})")
         grid = st.columns(3)
         for number, item in enumerate(unknown[:30]):
             options = [LEAVE, BLANK, *vocab.values]
@@ -311,7 +312,7 @@ def saved_message() -> None:
     """Show (once) the confirmation of a profile saved before the last rerun."""
     message = st.session_state.pop("map:saved", None)
     if message:
-        st.success(message)
+        st.success(md(message))
 
 
 def profiles_section() -> None:
@@ -338,8 +339,8 @@ def profiles_section() -> None:
                 version = profiles.save_profile(ui.db_path(), profile,
                                                 saved_by=ui.user_email())
             except (profiles.ProfileError, UnicodeDecodeError) as exc:
-                st.error(f"{upload.name}: {exc}")
+                st.error(f"{md(upload.name)}: {md(exc)}")
             else:
                 ui.clear_caches()
                 _all_profiles.clear()
-                st.success(f"Saved profile {profile.name} (version {version}).")
+                st.success(f"Saved profile {md(profile.name)} (version {version}).")

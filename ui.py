@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from pmo_data import access
+from pmo_data import access, fmt, freshness
 from pmo_data.db import Database, db_path_from_env
-from pmo_data.parse import fy_of
+from pmo_data.parse import fy_bounds, fy_of
+from pmo_data.periods import evaluation_date
 from pmo_data.sealed import UnsealedVersion, check_sealed
 from pmo_data.store import Store
+from pmo_data.text import md
 
 if TYPE_CHECKING:  # the import machinery (pydantic, readers) loads only when uploads come
     pass
@@ -63,11 +65,17 @@ class DbRef:
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared filters every page honours."""
+    """The shared filters every page honours. ``at`` is the evaluation date every figure is
+    worked out at (``pmo_data.periods.evaluation_date``: the as-at date, or the FY's end for
+    a past year)."""
 
     fy: str
     service_group: str | None
     as_at: date
+
+    @property
+    def at(self) -> date:
+        return evaluation_date(self.fy, self.as_at)
 
 
 def db_path() -> Path:
@@ -134,7 +142,7 @@ def require_db() -> DbRef:
     try:
         check_sealed(Path(ref.path))  # a published version changed afterwards is not served
     except UnsealedVersion as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
     return ref
 
@@ -165,20 +173,49 @@ def sidebar_filters() -> None:
     with st.sidebar:
         st.markdown("**Filters**")
         st.date_input("As at", value=default.as_at, key="as_at", format="DD/MM/YYYY",
-                      help="Metrics use data up to this date. Default: the latest data date.")
+                      on_change=_as_at_changed,
+                      help="Metrics use data up to this date. Default: the latest data date. "
+                           "The financial year follows it unless you pick another.")
         as_at = st.session_state.get("as_at") or default.as_at
         years = call(metrics.financial_years)
         wanted = fy_of(as_at)
-        if wanted not in years:
-            years = sorted({*years, wanted})
+        picked = st.session_state.get("fy") if st.session_state.get("fy_picked") else None
+        years = sorted({*years, wanted, *([picked] if picked else [])})
         if st.session_state.get("fy") not in years:
             st.session_state["fy"] = wanted
-        st.selectbox("Financial year", years, key="fy",
+        st.selectbox("Financial year", years, key="fy", on_change=_fy_picked,
                      help="NHS financial year, 1 April to 31 March.")
+        note = fy_note(st.session_state["fy"], as_at)
+        if note:
+            st.caption(note)
         groups = [ALL_GROUPS, *call(metrics.service_groups)]
         if st.session_state.get("service_group") not in groups:
             st.session_state["service_group"] = ALL_GROUPS
         st.selectbox("Service group", groups, key="service_group")
+
+
+def _as_at_changed() -> None:
+    """A new as-at date moves the financial year with it, unless the user picked one."""
+    as_at = st.session_state.get("as_at")
+    if as_at and not st.session_state.get("fy_picked"):
+        st.session_state["fy"] = fy_of(as_at)
+
+
+def _fy_picked() -> None:
+    """A year picked by hand stays until it is the as-at date's own year again."""
+    as_at = st.session_state.get("as_at")
+    st.session_state["fy_picked"] = bool(as_at) and st.session_state.get("fy") != fy_of(as_at)
+
+
+def fy_note(fy: str, as_at: date) -> str | None:
+    """The sentence saying how the FY and the as-at date differ (None when the as-at date is
+    in the FY): a past year is shown at its end, a future one has not started."""
+    first, end = fy_bounds(fy)
+    if as_at > end:
+        return (f"{fy} ended before the as-at date: its figures are at {fmt.day(end)}.")
+    if as_at < first:
+        return f"{fy} had not started by the as-at date ({fmt.day(as_at)}): no figures yet."
+    return None
 
 
 def filters() -> Filters:
@@ -260,13 +297,13 @@ def sign_in_gate() -> str:
         st.stop()
     role = current_role()
     if role is None:
-        st.error(f"{st.user.get('email')} has no access to this dashboard. Ask the PMO to add "
+        st.error(f"{md(st.user.get('email'))} has no access to this dashboard. Ask the PMO to add "
                  "you to the access list.")
         if st.button("Sign out"):
             st.logout()
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {st.user.get('email')} ({role}).")
+        st.caption(f"Signed in as {md(st.user.get('email'))} ({role}).")
         if st.button("Sign out", key="sign_out"):
             st.logout()
     return role
@@ -301,10 +338,9 @@ def page_header(title: str, caption: str | None = None) -> None:
 
 
 def freshness_line(parts: dict[str, date | None]) -> None:
-    """One caption saying how fresh each source behind a page is; missing shown as missing."""
-    bits = [f"{name} data up to {day:%d %b %Y}" if day else f"no {name} data"
-            for name, day in parts.items()]
-    st.caption("; ".join(bits) + ".")
+    """One caption saying how fresh each source behind a page is (``pmo_data.freshness``:
+    keys are source names or short names); missing shown as missing."""
+    st.caption(md(freshness.line(parts)))
 
 
 def user_email() -> str | None:

@@ -4,22 +4,28 @@ by year, the benefits map, hygiene checks and the register."""
 import streamlit as st
 
 import ui
+from pmo_data import fmt, metrics, quality_scores
 from pmo_data import governance as gov
-from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Benefits", "What value are we delivering: planned against realised, and "
                "which benefits need attention.")
 f = ui.filters()
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="benefits", today=f.as_at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="benefits", at=f.at))
 money = st.column_config.NumberColumn(format="£%,.0f")
 
-totals = ui.call(gov.benefit_totals, as_at=f.as_at, service_group=f.service_group)
+totals = ui.call(gov.benefit_totals, as_at=f.at, service_group=f.service_group)
+cash = ui.call(metrics.benefits_realised_gbp, fy=f.fy, as_at=f.as_at,
+               service_group=f.service_group)
 tiles = st.columns(4)
-tiles[0].metric("Benefits in the register", f"{totals.benefits:,}")
-tiles[1].metric("Realised", f"{totals.realised:,}")
-tiles[2].metric("Cash-releasing realised", charts.money(totals.cash_realised),
-                help=f"Of {charts.money(totals.cash_target)} planned (all years).")
+tiles[0].metric("Benefits in the register", f"{totals.benefits:,}",
+                help="Every benefit in the register, whatever its year.")
+tiles[1].metric("Realised (all years)", f"{totals.realised:,}")
+tiles[2].metric(f"Cash-releasing realised in {f.fy}", fmt.value(cash.value, cash.unit),
+                help=md(metrics.get_definition("BENEFITS_REALISED_GBP").definition + " All "
+                        f"years: {fmt.money_short(totals.cash_realised)} realised of "
+                        f"{fmt.money_short(totals.cash_target)} planned."))
 tiles[3].metric("Past target date, not realised", f"{totals.overdue:,}")
 
 st.subheader("Planned against realised")
@@ -31,13 +37,13 @@ measure = right.radio("Measure", ["count", "value"], horizontal=True, key="benef
 chart = charts.benefits_planned_realised(
     ui.call(gov.benefits_by, by=by, service_group=f.service_group), by, measure)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 st.subheader("Cash-releasing benefits by financial year")
 by_fy = ui.call(gov.cash_releasing_by_fy, service_group=f.service_group)
 chart = charts.cash_releasing_by_fy_chart(by_fy)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 st.dataframe(gov.for_display(by_fy), hide_index=True,
              column_config={"Target": money, "Realised": money})
 
@@ -48,7 +54,7 @@ flows = ui.call(gov.benefits_map, service_group=f.service_group,
                 unit="£" if size_by == "value" else None)
 chart = charts.benefits_sankey(flows, size_by)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 st.subheader("Hygiene checks")
 missing = ui.call(gov.benefits_missing_fields, service_group=f.service_group)
@@ -56,7 +62,7 @@ st.markdown(f"**{len(missing)} benefits lack a baseline, measure, owner or targe
 st.dataframe(gov.for_display(missing), hide_index=True)
 overdue = ui.call(gov.benefits_overdue, as_at=f.as_at, service_group=f.service_group)
 st.markdown(f"**{len(overdue)} benefits are past their target date and not realised** "
-            f"(at {f.as_at:%d %b %Y}; withdrawn benefits left out)")
+            f"(at {fmt.day(f.as_at)}; withdrawn benefits left out)")
 st.dataframe(gov.for_display(overdue), hide_index=True)
 
 st.subheader("Register")

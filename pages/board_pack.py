@@ -4,16 +4,33 @@ printable HTML report and the XLSX of the data behind every chart."""
 import streamlit as st
 
 import ui
-from pmo_data import export
+from pmo_data.pack import build_pack, fmt_date, narrative, save_trust_name, trust_name
+from pmo_data.text import md
 
 ui.page_header("Board pack", "A dated, reproducible pack for the board paper: PowerPoint with "
                "editable charts, a printable report and the data behind every chart.")
 f = ui.filters()
-scope = f.service_group or "all service groups"
-st.caption(f"Financial year {f.fy}, as at {export.fmt_date(f.as_at)}, {scope} (change these in "
+scope = md(f.service_group) or "all service groups"
+st.caption(f"Financial year {f.fy}, as at {fmt_date(f.as_at)}, {scope} (change these in "
            "the sidebar). The same data and choices always give the same pack.")
 
-generated = ui.call(export.narrative, fy=f.fy, as_at=f.as_at, service_group=f.service_group)
+if ui.can("importer"):
+    with st.expander("Trust name on the pack"):
+        current = ui.call(trust_name)
+        wanted = st.text_input("Trust name", value=current, key="bp_trust", max_chars=120,
+                               help="Kept in the database for everyone (PMO_TRUST_NAME, "
+                                    "when set on the server, takes precedence).")
+        if st.button("Save the name", icon=":material/save:"):
+            try:
+                version = save_trust_name(ui.db_path(), wanted, saved_by=ui.user_email())
+            except ValueError as exc:
+                st.error(md(exc))
+            else:
+                ui.clear_caches()
+                st.success(f"Saved: the pack now names {md(wanted.strip() or 'NHS Trust')} "
+                           f"(database version {version}).")
+
+generated = ui.call(narrative, fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 params = (f.fy, f.as_at, f.service_group)
 if st.session_state.get("bp_params") != params:  # new choices: start from the generated text
     st.session_state["bp_params"] = params
@@ -36,9 +53,9 @@ if sentences is None:
     st.stop()
 
 with st.spinner("Building the pack"):
-    pack = ui.call(export.build_pack, fy=f.fy, as_at=f.as_at, service_group=f.service_group,
-                   sentences=sentences)
-st.success(f"Pack built for {pack.trust}, {pack.fy}, as at {export.fmt_date(pack.as_at)}.")
+    pack = ui.call(build_pack, fy=f.fy, as_at=f.as_at, service_group=f.service_group,
+                    sentences=sentences)
+st.success(f"Pack built for {md(pack.trust)}, {pack.fy}, as at {fmt_date(pack.as_at)}.")
 a, b, c = st.columns(3)
 a.download_button("PowerPoint (.pptx)", pack.pptx, pack.pptx_name, on_click="ignore",
                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",

@@ -7,16 +7,17 @@ import ui
 from pmo_data import governance as gov
 from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Estimate realism", "Planned against actual duration of closed projects: "
                "history to challenge a plan with.")
 f = ui.filters()
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="estimates", today=f.as_at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="estimates", at=f.at))
 
 closed = ui.call(gov.closed_durations, service_group=f.service_group)
 chart = charts.duration_scatter(closed)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 st.subheader("Overrun by group")
 by = st.radio("Group by", ["service_group", "pmo_service"], horizontal=True, key="estimates_by",
@@ -24,7 +25,7 @@ by = st.radio("Group by", ["service_group", "pmo_service"], horizontal=True, key
 summary = ui.call(gov.overrun_summary, by=by, service_group=f.service_group)
 chart = charts.overrun_chart(summary, by)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 st.dataframe(gov.for_display(summary), hide_index=True)
 st.caption("Overrun = actual end - planned end (negative: early). Percentiles interpolate "
            "between projects; with few projects in a group, read them as indications.")

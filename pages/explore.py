@@ -6,8 +6,10 @@ from functools import partial
 import streamlit as st
 
 import ui
-from pmo_data import explore, export, sqlbox
+from pmo_data import explore, sqlbox
 from pmo_data.charts.explore import pivot_chart
+from pmo_data.downloads import csv_bytes, xlsx_bytes
+from pmo_data.text import md
 
 ui.page_header("Explore", "Ask your own questions: filter, pivot and download, no SQL needed.")
 ui.require_db()
@@ -15,9 +17,9 @@ ui.require_db()
 
 def downloads(frame, stem: str, key: str) -> None:  # noqa: ANN001 - a DataFrame
     left, right = st.columns(2)
-    left.download_button("Download CSV", export.csv_bytes(frame), f"{stem}.csv", "text/csv",
+    left.download_button("Download CSV", csv_bytes(frame), f"{stem}.csv", "text/csv",
                          key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Download XLSX", partial(export.xlsx_bytes, {stem[:31]: frame}),
+    right.download_button("Download XLSX", partial(xlsx_bytes, {stem[:31]: frame}),
                           f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -29,7 +31,7 @@ def filter_widget(name: str, col: explore.ColumnInfo) -> explore.Filter | None:
     if style == "range":
         low, high = ui.call(explore.column_range, name=name, column=col.name)
         if low is None:
-            st.caption(f"{col.name}: no values to filter.")
+            st.caption(f"{md(col.label)}: no values to filter.")
             return None
         if col.kind in ("date", "month"):
             picked = st.date_input(col.label, (low, high), key=key, format="DD/MM/YYYY")
@@ -47,7 +49,17 @@ def filter_widget(name: str, col: explore.ColumnInfo) -> explore.Filter | None:
     return explore.Filter(col.name, "contains", (text,))
 
 
+#: The view a first visit opens: what a benefits advisor asks first, realised value by
+#: category and unit (values in different units are never added up) for each target year.
+DEFAULT_VIEW = {"ex_dataset": "benefits_with_project",
+                "ex_rows_benefits_with_project": ["category", "unit"],
+                "ex_col_benefits_with_project": "target_financial_year",
+                "ex_measure_benefits_with_project": "realised_value", "ex_agg": "sum"}
+
+
 def pivot_tab() -> None:
+    if "ex_dataset" not in st.session_state:
+        st.session_state.update(DEFAULT_VIEW)
     names = list(explore.DATASETS)
     name = st.selectbox("Data", names, key="ex_dataset", format_func=lambda n: (
         explore.DATASETS[n].title + (" (prepared view)" if explore.DATASETS[n].prepared else "")))
@@ -77,19 +89,24 @@ def pivot_tab() -> None:
         result = ui.call(explore.pivot, name=name, rows=tuple(rows), column=column,
                          measure=measure, aggregation=aggregation, filters=filters)
     except ValueError as exc:
-        st.warning(str(exc))
+        st.warning(md(exc))
         return
-    st.subheader(result.value_label)
+    st.subheader(md(result.value_label))
     notes = [f"{result.source_rows:,} rows pass the filters"]
     if result.truncated_rows:
         notes.append(f"first {explore.MAX_PIVOT_ROWS:,} groups shown")
     if result.truncated_columns:
         notes.append(f"first {explore.MAX_PIVOT_COLUMNS} column values shown (All covers all)")
+    if result.total_withheld:
+        notes.append("no All total: the columns are in different units")
     st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
-    st.dataframe(result.table, hide_index=True)
+    shown = result.table.rename(columns={r: cols[r].label for r in result.rows})
+    st.dataframe(shown, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="localized")
+        for c in result.value_columns})
     chart = pivot_chart(result)
     st.plotly_chart(chart.figure, key="ex_chart")
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
     downloads(result.table, f"pivot_{name}", "ex_pivot")
     with st.expander("The rows behind it (first 1,000)"):
         st.dataframe(ui.call(explore.preview, name=name, filters=filters), hide_index=True)
@@ -113,7 +130,7 @@ def sql_tab() -> None:
     if result is None:
         return
     if not result.ok:
-        st.error(result.error)
+        st.error(md(result.error))
         return
     more = f"; only the first {limits.max_rows:,} rows are shown" if result.truncated else ""
     st.caption(f"{len(result.frame):,} rows in {result.elapsed_s:.2f} s{more}.")

@@ -6,16 +6,16 @@ from datetime import date
 import streamlit as st
 
 import ui
-from pmo_data import metrics, plan
+from pmo_data import fmt, freshness, plan
 from pmo_data.charts import plan as charts
 from pmo_data.spc import SpcOptions
+from pmo_data.text import md
 
 f = ui.filters()
-ui.page_header("Five-year plan", f"Trust-wide, as at {f.as_at:%d %b %Y}: each KPI of the plan "
+ui.page_header("Five-year plan", f"Trust-wide, as at {fmt.day(f.as_at)}: each KPI of the plan "
                "against its target year by year, maturity, and Making Data Count charts.")
-fresh = ui.call(metrics.source_freshness)
-ui.freshness_line({"plan": fresh["kpi_plan"], "KPI actuals": fresh["kpi_actuals"],
-                   "maturity": fresh["maturity"]})
+ui.freshness_line(ui.call(freshness.data_dates, sources=("kpi_plan", "kpi_actuals", "maturity"),
+                          at=f.as_at))
 if f.service_group:
     st.caption(f"The plan's targets are for the whole trust, so this page ignores the "
                f"service-group filter ({f.service_group}).")
@@ -34,7 +34,7 @@ else:
 st.subheader("Maturity")
 maturity = charts.maturity_heatmap(ui.call(plan.maturity_grid, as_at=f.as_at))
 st.plotly_chart(maturity.figure, alt=maturity.summary)
-st.caption(maturity.summary + " Cells show level / target level; a red outline marks a "
+st.caption(md(maturity.summary) + " Cells show level / target level; a red outline marks a "
            "perspective below its target.")
 
 st.subheader("Making Data Count")

@@ -9,6 +9,7 @@ import ui
 from pmo_data import limits, templates, text
 from pmo_data.schema import SOURCES_LIST
 from pmo_data.store import Store, StoreError
+from pmo_data.text import md
 
 MAX_UPLOAD_MB = limits.max_upload_mb()  # the import's own limit (PMO_MAX_UPLOAD_MB)
 
@@ -37,7 +38,7 @@ if uploads:
     force = False
     if preview.held:
         for sentence in preview.held:
-            st.warning(sentence)
+            st.warning(md(sentence))
         force = st.checkbox("Load anyway: replace what the dashboard holds with these rows",
                             key="force")
     if st.button("Load", type="primary", disabled=preview.exit_code == 2):
@@ -48,7 +49,7 @@ if uploads:
                                             user=ui.user_email(), mapping=mapping)
         ui.clear_caches()
         for line in report.summary_lines():
-            (st.success if report.version else st.error)(line)
+            (st.success if report.version else st.error)(md(line))
 
 st.subheader("Peer benchmarking snapshots")
 st.caption("Snapshots other PMOs shared (Parquet, or the CSV twin): aggregates only. A new "
@@ -92,4 +93,4 @@ if current and st.button("Roll back to the previous version"):
         st.success(f"Now serving version {store.rollback().number}.")
         ui.clear_caches()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md(exc))

@@ -2,25 +2,25 @@
 last year, freshness, Making Data Count icons, link to the page behind it), stale-data
 warnings, projects whose RAG changed in their latest report, and RAG integrity flags."""
 
-from datetime import date
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from pmo_data import governance, overview, portfolio, quality_scores
+from pmo_data import fmt, governance, overview, portfolio, quality_scores
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
-from pmo_data.spc import fmt_date
+from pmo_data.text import md, md_signed
 
 ui.page_header("Overview", "Are we on track this year? Every number comes from the metric "
                "catalogue; hover over ? for how it is worked out.")
 f = ui.filters()
-at = portfolio.evaluation_date(f.fy, f.as_at)
-st.caption(f"Financial year {f.fy}, as at {fmt_date(at)}, "
-           f"{f.service_group or 'all service groups'}.")
-for stale in ui.call(quality_scores.stale_sources, today=date.today()):
-    st.warning(stale.message, icon=":material/schedule:")
+at = f.at
+ended = f" (the year ended {fmt.day(at)}: its figures are at that date)" if at < f.as_at else ""
+st.caption(f"Financial year {f.fy}, as at {fmt.day(f.as_at)}{ended}, "
+           f"{md(f.service_group) or 'all service groups'}.")
+for stale in ui.call(quality_scores.stale_sources, today=at):
+    st.warning(md(stale.message), icon=":material/schedule:")
 
 
 def page_link(page: str, label: str) -> None:
@@ -34,8 +34,10 @@ def page_link(page: str, label: str) -> None:
 def tile(t: overview.Tile) -> None:
     """One headline tile."""
     with st.container(border=True):
-        st.markdown(f"**{t.name}**", help=t.help)  # in full: a metric label is cut short
-        st.metric(t.name, t.value_text, t.delta_text, delta_color=t.delta_color,
+        st.markdown(f"**{md(t.name)}**", help=md(t.help))  # in full: a metric label is cut short
+        st.metric(md(t.name), md(t.value_text),
+                  md_signed(t.delta_text) if t.delta_text else None,
+                  delta_color=t.delta_color,
                   delta_arrow=t.delta_arrow, delta_description=t.delta_description,
                   label_visibility="collapsed")
         if t.breakdown is not None:
@@ -43,8 +45,8 @@ def tile(t: overview.Tile) -> None:
         icons = charts.spc_icons_html(t.variation_icon, t.assurance_icon)
         if icons:
             st.markdown(icons, unsafe_allow_html=True)
-        st.caption("  \n".join(line for line in (t.target_text, t.previous_text,
-                                                 t.freshness_text) if line))
+        st.caption("  \n".join(md(line) for line in (t.target_text, t.previous_text,
+                                                     t.freshness_text) if line))
         page_link(t.page, t.page_label)
 
 
@@ -60,7 +62,7 @@ for section, members in overview.by_section(tiles):
 st.subheader("Changed since the previous report")
 changes = ui.call(overview.recent_rag_changes, fy=f.fy, as_at=f.as_at,
                   service_group=f.service_group)
-st.caption(changes.summary)
+st.caption(md(changes.summary))
 if len(changes.frame):
     shown = portfolio.for_display(changes.frame.rename(columns={
         "from_rag": "From", "to_rag": "To", "from_date": "Previous report",

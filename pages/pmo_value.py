@@ -3,20 +3,21 @@
 import streamlit as st
 
 import ui
-from pmo_data import value
+from pmo_data import fmt, value
 from pmo_data.charts import value as charts
+from pmo_data.text import md
 
 f = ui.filters()
 scope = dict(fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 ui.page_header("PMO value", f"{f.fy}, {f.service_group or 'all service groups'}, up to "
-               f"{f.as_at:%d %b %Y}: the PMO's effort, the demand on it, and how the projects "
+               f"{fmt.day(f.as_at)}: the PMO's effort, the demand on it, and how the projects "
                "it supports compare with the rest.")
-ui.freshness_line(ui.call(value.data_dates))
+ui.freshness_line(ui.call(value.data_dates, at=f.at))
 
 
 def show(chart: charts.ValueChart, where=st) -> None:  # noqa: ANN001 - a container
     where.plotly_chart(chart.figure, alt=chart.summary)
-    where.caption(chart.summary)
+    where.caption(md(chart.summary))
 
 
 st.subheader("PMO effort")
@@ -53,7 +54,7 @@ st.dataframe(table.style.map(lambda v: "color: #768692", subset=withheld) if wit
              else table, hide_index=True)
 for group in (compared.supported, compared.unsupported):
     if group.reason:
-        st.caption(f"**{group.label}**: {group.reason}")
+        st.caption(f"**{md(group.label)}**: {md(group.reason)}")
 if len(withheld) < 2:
     show(charts.comparison_chart(compared))
 st.caption(value.SUPPORT_DEFINITION + f" The register's PMO service field disagrees with the "

@@ -8,12 +8,13 @@ import ui
 from pmo_data import governance, portfolio, quality_scores
 from pmo_data.charts import portfolio as charts
 from pmo_data.spc import fmt_date
+from pmo_data.text import md
 
 ui.page_header("Portfolio delivery", "Which projects are off track, where, and why: filter "
                "the list, then open a project for its reports, milestones, RAID and benefits.")
 f = ui.filters()
 at = portfolio.evaluation_date(f.fy, f.as_at)
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="portfolio", today=at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="portfolio", at=at))
 DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in (
     "Latest report", "Report date", "Start", "Planned end", "Forecast end", "Actual end",
     "Baseline", "Forecast", "Actual", "Raised", "Review date", "Closed", "Target date")}
@@ -70,11 +71,11 @@ left, right = st.columns(2)
 for column, chart in ((left, charts.rag_by_group_chart(view.by_group)),
                       (right, charts.stage_pipeline_chart(view.pipeline))):
     column.plotly_chart(chart.figure)
-    column.caption(chart.summary)
+    column.caption(md(chart.summary))
 
 chart = charts.slippage_chart(ui.call(portfolio.milestone_slippage, fy=f.fy, **scope))
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 
 
 @st.fragment
@@ -86,7 +87,7 @@ def timeline() -> None:
                                  "planned_end": "Planned end date"}.get)
     chart = charts.timeline_chart(ui.call(portfolio.timeline, **scope, sort=sort), at)
     st.plotly_chart(chart.figure)
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
 
 
 @st.fragment
@@ -125,7 +126,7 @@ def drill_down() -> None:
         if wanted in choices:
             st.session_state["pf_project"] = wanted
         else:
-            st.warning(f"Project {wanted} is not in the project register.")
+            st.warning(f"Project {md(wanted)} is not in the project register.")
     project = st.selectbox("Project", list(choices), index=None, key="pf_project",
                            format_func=lambda p: f"{p} {choices[p]}",
                            placeholder="Choose a project, or open one from a table")
@@ -140,14 +141,14 @@ def drill_down() -> None:
     with history:
         chart = charts.rag_strip(detail.reports, project)
         st.plotly_chart(chart.figure)
-        st.caption(chart.summary)
+        st.caption(md(chart.summary))
         if detail.narrative is None:
             st.info("No narrative (summary, achievements, next steps) in its highlight "
                     "reports.")
         else:
-            st.caption(detail.narrative.note)
+            st.caption(md(detail.narrative.note))
             for heading, text in detail.narrative.sections:
-                st.markdown(f"**{heading}**")
+                st.markdown(f"**{md(heading)}**")
                 st.text(text)
     tabs = st.tabs([f"Milestones ({len(detail.milestones)})", f"RAID ({len(detail.raid)})",
                     f"Benefits ({len(detail.benefits)})",

@@ -4,14 +4,15 @@ evidence does not support. Every project row opens the project in Portfolio deli
 import streamlit as st
 
 import ui
+from pmo_data import fmt, quality_scores
 from pmo_data import governance as gov
-from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Portfolio history", "What changed since last month: pick two reporting dates.")
 f = ui.filters()
 ui.freshness_line(ui.call(quality_scores.page_freshness, page="portfolio_history",
-                          today=f.as_at))
+                          at=f.at))
 
 
 def linked(frame) -> None:  # noqa: ANN001 - a governance DataFrame with project_id
@@ -23,24 +24,26 @@ def linked(frame) -> None:  # noqa: ANN001 - a governance DataFrame with project
                                             help="Open the project in Portfolio delivery")})
 
 
-dates = ui.call(gov.reporting_dates, service_group=f.service_group)
-default = ui.call(gov.default_comparison, as_at=f.as_at, service_group=f.service_group)
+default = ui.call(gov.default_comparison, as_at=f.at, service_group=f.service_group)
 if default is None:
     st.info("Comparing needs highlight reports on at least two dates.")
     st.stop()
+# Reporting dates, plus the default pair (the previous report date and the as-at date).
+dates = sorted({*ui.call(gov.reporting_dates, service_group=f.service_group), *default},
+               reverse=True)
 for key in ("history_before", "history_after"):
     if st.session_state.get(key) not in dates:
         st.session_state.pop(key, None)
 left, right = st.columns(2)
 before = left.selectbox("From", dates, index=dates.index(default[0]), key="history_before",
-                        format_func=lambda d: f"{d:%d %b %Y}")
+                        format_func=fmt.day)
 after = right.selectbox("To", dates, index=dates.index(default[1]), key="history_after",
-                        format_func=lambda d: f"{d:%d %b %Y}")
+                        format_func=fmt.day)
 diff = ui.call(gov.portfolio_diff, before=before, after=after, service_group=f.service_group)
 
 chart = charts.rag_mix_chart(diff.rag_counts, diff.before, diff.after)
 st.plotly_chart(chart.figure)
-st.caption(chart.summary)
+st.caption(md(chart.summary))
 tiles = st.columns(5)
 for tile, (label, table) in zip(tiles, [
         ("Newly red", diff.newly_red), ("Recovered from red", diff.recovered),
@@ -49,8 +52,8 @@ for tile, (label, table) in zip(tiles, [
     tile.metric(label, len(table))
 
 st.subheader("RAG changes")
-st.caption(f"Live projects whose latest RAG on {diff.after:%d %b %Y} differs from the one on "
-           f"{diff.before:%d %b %Y}.")
+st.caption(f"Active projects whose latest RAG on {fmt.day(diff.after)} differs from the one "
+           f"on {fmt.day(diff.before)}.")
 linked(diff.rag_changes)
 for title, table, note in [
         ("Newly red", diff.newly_red, "Red now, not Red before (or no report)."),
@@ -80,9 +83,9 @@ milestone_days = cols[0].number_input(
 report_days = cols[1].number_input(
     "Flag a latest report older than (days)", min_value=0, max_value=365, value=31, step=1,
     key="integrity_report_days")
-flagged = ui.call(gov.rag_integrity, as_at=f.as_at, service_group=f.service_group,
+flagged = ui.call(gov.rag_integrity, as_at=f.at, service_group=f.service_group,
                   milestone_overdue_days=int(milestone_days),
                   report_max_age_days=int(report_days))
 st.caption(f"{len(flagged)} active projects report Green or Amber/Green at "
-           f"{f.as_at:%d %b %Y} while the evidence disagrees.")
+           f"{fmt.day(f.at)} while the evidence disagrees.")
 linked(flagged.drop(columns=["milestone_flag", "stale_report_flag"]))

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from pmo_data import prioritise
 from pmo_data.charts import value as charts
+from pmo_data.text import md
 
 f = ui.filters()
 ui.page_header("Prioritisation", f"Projects in Pipeline or Initiation "
@@ -49,7 +50,7 @@ def ranking_panel() -> None:
     else:
         chart = charts.ranking_chart(ranking)
         ranking_col.plotly_chart(chart.figure, alt=chart.summary)
-        ranking_col.caption(chart.summary)
+        ranking_col.caption(md(chart.summary))
         st.dataframe(prioritise.ranking_table(ranking), hide_index=True, column_order=[
             "Rank", "Project ID", "Project", "Service group", "Stage", "Score (0-100)"],
             column_config={"Score (0-100)": st.column_config.NumberColumn(format="%.1f")})
@@ -87,16 +88,16 @@ def ranking_panel() -> None:
                 version = prioritise.save_weighting(ui.db_path(), name, weights,
                                                     saved_by=ui.user_email())
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 ui.clear_caches()
-                st.success(f"Saved “{name.strip()}” (database version {version}).")
+                st.success(f"Saved “{md(name.strip())}” (database version {version}).")
     with load_col:
         saved = ui.call(prioritise.saved_weightings)
         if saved:
             st.selectbox("Saved weighting", [s.name for s in saved], key="saved_choice")
             st.button("Load weighting", on_click=load_saved, icon=":material/upload:")
-            st.caption("; ".join(f"{s.name}: saved by {s.saved_by or 'unknown'}"
+            st.caption("; ".join(f"{md(s.name)}: saved by {md(s.saved_by) or 'unknown'}"
                                  f"{f' on {s.saved_at:%d %b %Y %H:%M}' if s.saved_at else ''}"
                                  for s in saved))
         else:

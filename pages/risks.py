@@ -4,16 +4,17 @@ risks, items past review, issues by project and service group, and the trend ove
 import streamlit as st
 
 import ui
+from pmo_data import fmt, quality_scores
 from pmo_data import governance as gov
-from pmo_data import quality_scores
 from pmo_data.charts import governance as charts
+from pmo_data.text import md
 
 ui.page_header("Risks and issues", "What could hurt delivery, what already has, and which "
                "items nobody has looked at lately.")
 f = ui.filters()
-ui.freshness_line(ui.call(quality_scores.page_freshness, page="risks", today=f.as_at))
+ui.freshness_line(ui.call(quality_scores.page_freshness, page="risks", at=f.at))
 
-totals = ui.call(gov.raid_totals, as_at=f.as_at, service_group=f.service_group)
+totals = ui.call(gov.raid_totals, as_at=f.at, service_group=f.service_group)
 tiles = st.columns(4)
 tiles[0].metric("Open risks", totals.open_risks)
 tiles[1].metric("Very high risks (score 15+)", totals.very_high_risks)
@@ -27,7 +28,7 @@ if clicked and clicked != st.session_state.get("risk_matrix_seen"):
     st.session_state["risk_matrix_seen"] = clicked
     st.session_state["risk_likelihood"] = int(clicked[0]["y"])
     st.session_state["risk_impact"] = int(clicked[0]["x"])
-matrix = ui.call(gov.risk_matrix, service_group=f.service_group)
+matrix = ui.call(gov.risk_matrix, service_group=f.service_group, as_at=f.at)
 left, right = st.columns([3, 1])
 with right:
     st.caption("Click a cell, or pick one here, to list its risks.")
@@ -40,23 +41,23 @@ chart = charts.risk_heatmap(matrix.cells, unscored=matrix.unscored, selected=cel
 with left:
     st.plotly_chart(chart.figure, on_select="rerun", selection_mode="points",
                     key="risk_matrix")
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
 if likelihood or impact:
     chosen = ui.call(gov.open_risks, service_group=f.service_group, likelihood=likelihood,
-                     impact=impact)
+                     impact=impact, as_at=f.at)
     where = " and ".join(t for t in (likelihood and f"likelihood {likelihood}",
                                      impact and f"impact {impact}") if t)
     st.markdown(f"**{len(chosen)} open risk{'' if len(chosen) == 1 else 's'} with {where}**")
     st.dataframe(gov.for_display(chosen), hide_index=True)
 
 st.subheader("Top open risks by score")
-top = ui.call(gov.open_risks, service_group=f.service_group, limit=10)
+top = ui.call(gov.open_risks, service_group=f.service_group, limit=10, as_at=f.at)
 st.dataframe(gov.for_display(top), hide_index=True)
 
 st.subheader("Open items past their review date")
-past = ui.call(gov.raid_past_review, as_at=f.as_at, service_group=f.service_group)
+past = ui.call(gov.raid_past_review, as_at=f.at, service_group=f.service_group)
 st.caption(f"{len(past)} open risks, issues, assumptions and dependencies whose review date "
-           f"is before {f.as_at:%d %b %Y}.")
+           f"is before {fmt.day(f.at)}.")
 st.dataframe(gov.for_display(past), hide_index=True)
 
 @st.fragment
@@ -65,10 +66,10 @@ def issues() -> None:
     st.subheader("Issues")
     by = st.radio("Issues by", ["service_group", "project"], horizontal=True, key="issues_by",
                   format_func={"service_group": "Service group", "project": "Project"}.get)
-    chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group),
-                                by)
+    chart = charts.issues_chart(ui.call(gov.issues_by, by=by, service_group=f.service_group,
+                                        as_at=f.at), by)
     st.plotly_chart(chart.figure)
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
 
 
 @st.fragment
@@ -77,13 +78,13 @@ def trend() -> None:
     st.subheader("Open and closed over time")
     kind = st.selectbox("Type", ["Risk", "Issue", "Assumption", "Dependency"], index=None,
                         placeholder="All RAID items", key="raid_trend_type")
-    found = ui.call(gov.raid_trend, as_at=f.as_at, service_group=f.service_group,
+    found = ui.call(gov.raid_trend, as_at=f.at, service_group=f.service_group,
                     raid_type=kind)
     plural = {"Risk": "Risks", "Issue": "Issues", "Assumption": "Assumptions",
               "Dependency": "Dependencies"}
     chart = charts.raid_trend_chart(found.table, plural.get(kind or "", "RAID items"))
     st.plotly_chart(chart.figure)
-    st.caption(chart.summary)
+    st.caption(md(chart.summary))
     if found.undated_closed or found.undated_raised:
         st.caption(f"Left out: {found.undated_closed} closed items with no closed date, "
                    f"{found.undated_raised} items with no raised date.")

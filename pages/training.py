@@ -4,13 +4,14 @@ became completions, and whether people left more confident."""
 import streamlit as st
 
 import ui
-from pmo_data import metrics, plan, training
+from pmo_data import fmt, metrics, plan, training
 from pmo_data.charts import training as charts
+from pmo_data.text import md
 
 f = ui.filters()
 scope = dict(fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 ui.page_header("Training reach", f"{f.fy}, {f.service_group or 'all service groups'}, up to "
-               f"{f.as_at:%d %b %Y}: distinct staff trained against the annual target, and "
+               f"{fmt.day(f.as_at)}: distinct staff trained against the annual target, and "
                "what the courses achieved.")
 trained = ui.call(metrics.trained_staff, **scope)
 dna = ui.call(metrics.training_dna_rate, **scope)
@@ -19,7 +20,7 @@ ui.freshness_line({"training": trained.freshness})
 
 def show(chart: charts.TrainingChart, where=st) -> None:  # noqa: ANN001 - a container
     where.plotly_chart(chart.figure, alt=chart.summary)
-    where.caption(chart.summary)
+    where.caption(md(chart.summary))
 
 
 forecast = ui.call(metrics.training_forecast, **scope)
@@ -37,7 +38,7 @@ cols[3].metric("Did-not-attend rate", plan.format_value(
     None if dna.value is None else round(dna.value, 1), dna.unit),
     help=metrics.get_definition("TRAINING_DNA_RATE").definition)
 if f.service_group:
-    st.caption(f"Targets are for the whole trust; the counts are for {f.service_group} only.")
+    st.caption(f"Targets are for the whole trust; the counts are for {md(f.service_group)} only.")
 
 show(charts.cumulative_chart(ui.call(metrics.cumulative_trained_by_month, **scope), forecast))
 

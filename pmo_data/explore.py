@@ -52,7 +52,7 @@ class ColumnInfo:
     @property
     def label(self) -> str:
         """A readable label: ``budget_gbp`` -> ``Budget gbp`` (the name stays visible too)."""
-        return self.name.replace("_", " ").capitalize()
+        return column_label(self.name)
 
 
 @dataclass(frozen=True)
@@ -397,7 +397,8 @@ class PivotResult:
     named ``value_label`` when there is no column dimension. ``source_rows``: rows that passed
     the filters. ``truncated_rows`` / ``truncated_columns``: the table was cut at
     ``MAX_PIVOT_ROWS`` groups / ``MAX_PIVOT_COLUMNS`` column values (the All column still
-    covers everything).
+    covers everything). ``total_withheld``: the All column is left blank because it would
+    add values in different units (each cell has one).
     """
 
     dataset: str
@@ -411,11 +412,17 @@ class PivotResult:
     source_rows: int
     truncated_rows: bool
     truncated_columns: bool
+    total_withheld: bool = False
+
+
+def column_label(name: str) -> str:
+    """How a column is named to people: ``budget_gbp`` -> ``Budget gbp`` (as ``ColumnInfo``)."""
+    return name.replace("_", " ").capitalize()
 
 
 def value_label(measure: str | None, aggregation: str) -> str:
-    """``Count of rows``, ``Sum of budget_gbp``, ``Distinct count of staff_id`` ..."""
-    return f"{AGGREGATIONS[aggregation]} of {measure or 'rows'}"
+    """``Count of rows``, ``Sum of Budget gbp``, ``Distinct count of Staff id`` ..."""
+    return f"{AGGREGATIONS[aggregation]} of {column_label(measure) if measure else 'rows'}"
 
 
 def _aggregate(ds: Dataset, measure: str | None, aggregation: str) -> str:
@@ -450,6 +457,59 @@ def _label(value: Any) -> str:
     return str(value)
 
 
+#: Measures whose values are in the unit another column of the row names (benefits: a saving
+#: in pounds, bed days, a percentage, a score ...).
+UNIT_COLUMNS: dict[str, str] = {"target_value": "unit", "baseline_value": "unit",
+                                "realised_value": "unit"}
+
+
+def _unit_sql(ds: Dataset, unit_column: str) -> str:
+    """The unit of a row: its unit column, or pounds for a Cash-releasing benefit left blank
+    (the register's rule), else "no unit"."""
+    names = {c.name for c in ds.columns}
+    blank = ("CASE WHEN " + ds.ident("category") + " = 'Cash-releasing' THEN '£' END"
+             if "category" in names else "NULL")
+    return (f"coalesce(nullif(trim({ds.ident(unit_column)}), ''), {blank}, 'no unit')")
+
+
+def _mixed_units(db: Database, ds: Dataset, measure: str | None, aggregation: str,
+                 dimensions: tuple[str, ...], where: str, params: list[Any]
+                 ) -> list[str] | None:
+    """The units of the first group of ``dimensions`` holding values in more than one unit
+    (None when every group has one unit, or the measure has no unit column)."""
+    unit_column = UNIT_COLUMNS.get(measure or "")
+    if (aggregation not in ("sum", "mean", "median") or unit_column is None
+            or unit_column not in {c.name for c in ds.columns}):
+        return None
+    unit = _unit_sql(ds, unit_column)
+    value = ds.ident(measure or "")
+    group = (" GROUP BY " + ", ".join(ds.ident(d) for d in dimensions)) if dimensions else ""
+    present = f"{value} IS NOT NULL"
+    cond = f"{where} AND {present}" if where else f" WHERE {present}"
+    mixed = db.rows(
+        f"SELECT list_sort(list(DISTINCT {unit})) AS units FROM {_from(ds)}{cond}"
+        f"{group} HAVING count(DISTINCT {unit}) > 1 LIMIT 1", params)
+    return list(mixed[0][0]) if mixed else None
+
+
+def _refuse_mixed_units(db: Database, ds: Dataset, measure: str | None, aggregation: str,
+                        dimensions: tuple[str | None, ...], where: str, params: list[Any]
+                        ) -> None:
+    """ValueError (one sentence) when a sum, mean or median would add values in different
+    units: some cell of the pivot (a group of the row and column dimensions, or the whole
+    filtered set without them) holds values in more than one unit."""
+    dims = tuple(d for d in dict.fromkeys(dimensions) if d is not None)
+    units = _mixed_units(db, ds, measure, aggregation, dims, where, params)
+    if units:
+        unit_column = UNIT_COLUMNS[measure or ""]
+        shown = ", ".join(units[:6]) + (" ..." if len(units) > 6 else "")
+        raise ValueError(
+            f"These rows hold {column_label(measure or '')} in {len(units)} different units "
+            f"({shown}), so a {AGGREGATIONS[aggregation].lower()} would add them together: "
+            f"group the rows or the columns by {unit_column} (and category: a blank unit is "
+            "pounds for a Cash-releasing benefit), or filter to one unit.")
+
+
 def pivot(
     db: Database,
     name: str,
@@ -467,7 +527,8 @@ def pivot(
     (no rows is a true zero); sum, mean and median give blank (missing, not zero). Blank
     dimension values form their own group (blank cell / ``(blank)`` header), sorted last.
     Raises ValueError (a plain sentence) for unknown columns, more than three row dimensions,
-    or an aggregation the measure cannot take.
+    an aggregation the measure cannot take, or a sum/mean/median over values in different
+    units (``UNIT_COLUMNS``) that is not split by the unit.
     """
     ds = dataset(name)
     rows = tuple(dict.fromkeys(rows))
@@ -480,6 +541,7 @@ def pivot(
     source = _from(ds)
     label = value_label(measure, aggregation)
     source_rows = int(db.scalar(f"SELECT count(*) FROM {source}{where}", params))
+    _refuse_mixed_units(db, ds, measure, aggregation, (*rows, column), where, params)
 
     selects = [ds.ident(r) for r in rows]
     agg_params: list[Any] = []
@@ -518,11 +580,15 @@ def pivot(
     truncated_rows = len(frame) > MAX_PIVOT_ROWS
     frame = frame.head(MAX_PIVOT_ROWS)
     frame.columns = [*rows, *_dedupe(value_columns, rows)]
+    total_withheld = column is not None and _mixed_units(
+        db, ds, measure, aggregation, rows, where, params) is not None
+    if total_withheld:  # each cell has one unit, but the All column would add them up
+        frame[frame.columns[-1]] = float("nan")
     return PivotResult(
         dataset=name, rows=rows, column=column, measure=measure, aggregation=aggregation,
         value_label=label, value_columns=tuple(frame.columns[len(rows):]), table=frame,
         source_rows=source_rows, truncated_rows=truncated_rows,
-        truncated_columns=truncated_columns,
+        truncated_columns=truncated_columns, total_withheld=total_withheld,
     )
 
 

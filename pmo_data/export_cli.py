@@ -1,7 +1,7 @@
 """``python -m pmo_data board-pack``: write the board pack's three files from the command line.
 
 Why this module exists: board papers are often prepared on a schedule (or by someone without
-the app open); the same engine as the Board pack page, ``pmo_data.export.build_pack``, writes
+the app open); the same engine as the Board pack page, ``pmo_data.pack.build_pack``, writes
 the PowerPoint, HTML and XLSX into a folder and prints their paths. ``pmo_data.cli`` registers
 this subcommand when the module exists.
 
@@ -25,8 +25,9 @@ def _iso_date(text: str) -> date:
 
 
 def _cmd_board_pack(args: argparse.Namespace) -> int:
-    from pmo_data import export, metrics
+    from pmo_data import metrics
     from pmo_data.db import Database
+    from pmo_data.pack import build_pack
     from pmo_data.parse import fy_of, parse_fy
     from pmo_data.store import Store
 
@@ -44,8 +45,8 @@ def _cmd_board_pack(args: argparse.Namespace) -> int:
         return 2
     with Database(path) as db:
         as_at = args.as_at or metrics.latest_data_date(db) or date.today()
-        pack = export.build_pack(db, fy or fy_of(as_at), as_at, out_dir=args.out,
-                                 service_group=args.service_group)
+        pack = build_pack(db, fy or fy_of(as_at), as_at, out_dir=args.out,
+                          service_group=args.service_group)
     for written in pack.paths:
         print(written)
     return 0

@@ -24,7 +24,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from pmo_data import populations
 from pmo_data.db import Database
+from pmo_data.periods import previous_report_date
 from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER
 
 #: Headings for the snake_case columns returned here (``df.rename(columns=LABELS)``).
@@ -107,7 +109,6 @@ PROJECT_PAGE = "portfolio"
 
 # Service groups match ignoring case and outer spaces, as in ``metrics``.
 _GROUP_SQL = "($sg IS NULL OR lower(trim(p.service_group)) = lower(trim($sg)))"
-_ACTIVE = "(" + ", ".join(f"'{s}'" for s in ACTIVE_STAGES) + ")"  # constants from the registry
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -421,6 +422,8 @@ def benefits_overdue(db: Database, as_at: date, service_group: str | None = None
 # --- risks and issues -------------------------------------------------------------------
 
 _RAID_FROM = f"FROM raid r LEFT JOIN projects p USING (project_id) WHERE {_GROUP_SQL}"
+#: "No date given": every item open today counts, whenever it was raised.
+_FAR_FUTURE = date(9999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -440,8 +443,10 @@ class RiskMatrix:
         return int(self.cells["count"].sum())
 
 
-def risk_matrix(db: Database, service_group: str | None = None) -> RiskMatrix:
-    """Counts of open risks (raid_type Risk, status Open) per likelihood and impact."""
+def risk_matrix(db: Database, service_group: str | None = None, as_at: date | None = None
+                ) -> RiskMatrix:
+    """Counts of risks open at ``as_at`` (``pmo_data.populations.open_raid``; None: open
+    today, whenever raised) per likelihood and impact."""
     cells = _df(
         db,
         f"""
@@ -449,7 +454,7 @@ def risk_matrix(db: Database, service_group: str | None = None) -> RiskMatrix:
             SELECT l AS likelihood, i AS impact FROM range(1, 6) a(l), range(1, 6) b(i)),
         open_risks AS (
             SELECT r.likelihood, r.impact {_RAID_FROM}
-              AND r.raid_type = 'Risk' AND r.status = 'Open'
+              AND r.raid_type = 'Risk' AND {populations.open_raid("r.")}
               AND r.likelihood IS NOT NULL AND r.impact IS NOT NULL)
         SELECT g.likelihood::INT AS likelihood, g.impact::INT AS impact,
                (g.likelihood * g.impact)::INT AS score, count(o.likelihood)::INT AS count
@@ -457,13 +462,13 @@ def risk_matrix(db: Database, service_group: str | None = None) -> RiskMatrix:
           ON o.likelihood = g.likelihood AND o.impact = g.impact
         GROUP BY ALL ORDER BY 1, 2
         """,
-        {"sg": service_group},
+        {"sg": service_group, "at": as_at or _FAR_FUTURE},
     )
     unscored = _rows(
         db,
-        f"SELECT count(*) {_RAID_FROM} AND r.raid_type = 'Risk' AND r.status = 'Open' "
-        "AND (r.likelihood IS NULL OR r.impact IS NULL)",
-        {"sg": service_group},
+        f"SELECT count(*) {_RAID_FROM} AND r.raid_type = 'Risk' "
+        f"AND {populations.open_raid('r.')} AND (r.likelihood IS NULL OR r.impact IS NULL)",
+        {"sg": service_group, "at": as_at or _FAR_FUTURE},
     )[0][0]
     return RiskMatrix(cells, int(unscored or 0))
 
@@ -487,14 +492,14 @@ def raid_totals(db: Database, as_at: date, service_group: str | None = None) -> 
         db,
         f"""
         SELECT count(*) FILTER (WHERE r.raid_type = 'Risk'),
-               count(*) FILTER (WHERE r.raid_type = 'Risk' AND r.likelihood * r.impact >= 15),
+               count(*) FILTER (WHERE r.raid_type = 'Risk' AND {populations.very_high("r.")}),
                count(*) FILTER (WHERE r.raid_type = 'Risk'
                                 AND (r.likelihood IS NULL OR r.impact IS NULL)),
                count(*) FILTER (WHERE r.raid_type = 'Issue'),
-               count(*) FILTER (WHERE r.review_date < CAST($as_at AS DATE))
-        {_RAID_FROM} AND r.status = 'Open'
+               count(*) FILTER (WHERE r.review_date < CAST($at AS DATE))
+        {_RAID_FROM} AND {populations.open_raid("r.")}
         """,
-        {"sg": service_group, "as_at": as_at},
+        {"sg": service_group, "at": as_at},
     )[0]
     return RaidTotals(*(int(v) for v in row))
 
@@ -510,8 +515,10 @@ def open_risks(
     likelihood: int | None = None,
     impact: int | None = None,
     limit: int | None = None,
+    as_at: date | None = None,
 ) -> pd.DataFrame:
-    """Open risks, highest score first (unscored last); optionally one cell of the grid.
+    """Risks open at ``as_at`` (None: open today), highest score first (unscored last);
+    optionally one cell of the grid.
 
     score = likelihood x impact (NaN when either is missing). ``limit`` keeps the top n.
     """
@@ -519,19 +526,19 @@ def open_risks(
         db,
         f"""
         SELECT {_RISK_COLUMNS} {_RAID_FROM}
-          AND r.raid_type = 'Risk' AND r.status = 'Open'
+          AND r.raid_type = 'Risk' AND {populations.open_raid("r.")}
           AND ($l IS NULL OR r.likelihood = $l) AND ($i IS NULL OR r.impact = $i)
         ORDER BY score DESC NULLS LAST, r.impact DESC NULLS LAST, r.raid_id
         LIMIT $lim
         """,
-        {"sg": service_group, "l": likelihood, "i": impact,
+        {"sg": service_group, "l": likelihood, "i": impact, "at": as_at or _FAR_FUTURE,
          "lim": 1_000_000 if limit is None else int(limit)},
     )
 
 
 def raid_past_review(db: Database, as_at: date, service_group: str | None = None
                      ) -> pd.DataFrame:
-    """Open RAID items (any type) whose review date is before ``as_at``.
+    """RAID items (any type) open at ``as_at`` whose review date is before it.
 
     ``days_past_review`` = as_at - review_date. Most overdue first. Items without a
     review date are not listed here (they are not "past" a date they do not have).
@@ -541,17 +548,18 @@ def raid_past_review(db: Database, as_at: date, service_group: str | None = None
         f"""
         SELECT r.raid_id, r.raid_type, r.project_id, p.project_name, p.service_group, r.title,
                r.likelihood * r.impact AS score, r.owner, r.review_date,
-               CAST($as_at AS DATE) - r.review_date AS days_past_review
-        {_RAID_FROM} AND r.status = 'Open' AND r.review_date < CAST($as_at AS DATE)
+               CAST($at AS DATE) - r.review_date AS days_past_review
+        {_RAID_FROM} AND {populations.open_raid("r.")} AND r.review_date < CAST($at AS DATE)
         ORDER BY r.review_date, r.raid_id
         """,
-        {"sg": service_group, "as_at": as_at},
+        {"sg": service_group, "at": as_at},
     )
 
 
 def issues_by(db: Database, by: Literal["project", "service_group"] = "project",
-              service_group: str | None = None) -> pd.DataFrame:
-    """Issues (raid_type Issue) per project or service group: open and closed counts.
+              service_group: str | None = None, as_at: date | None = None) -> pd.DataFrame:
+    """Issues (raid_type Issue) raised by ``as_at`` (None: all) per project or service
+    group: open (``populations.open_raid``) and closed counts.
 
     Columns: group, open, closed. Ordered by open issues, most first.
     """
@@ -563,12 +571,13 @@ def issues_by(db: Database, by: Literal["project", "service_group"] = "project",
         db,
         f"""
         SELECT {expr} AS "group",
-               count(*) FILTER (WHERE r.status = 'Open')::INT AS open,
+               count(*) FILTER (WHERE {populations.open_raid("r.")})::INT AS open,
                count(*) FILTER (WHERE r.status = 'Closed')::INT AS closed
         {_RAID_FROM} AND r.raid_type = 'Issue'
+          AND (r.raised_date IS NULL OR r.raised_date <= CAST($at AS DATE))
         GROUP BY 1 ORDER BY open DESC, closed DESC, 1
         """,
-        {"sg": service_group},
+        {"sg": service_group, "at": as_at or _FAR_FUTURE},
     )
 
 
@@ -612,7 +621,7 @@ def raid_trend(
             FROM generate_series(
                 date_trunc('month', CAST($as_at AS DATE)) - to_months($n),
                 date_trunc('month', CAST($as_at AS DATE)), INTERVAL 1 MONTH) t(m))
-        SELECT m.month,
+        SELECT m.month, any_value(m.month_end) AS month_end,
                count(*) FILTER (WHERE date_trunc('month', i.raised_date) = m.month
                                 AND i.raised_date <= m.month_end)::INT AS raised,
                count(*) FILTER (WHERE date_trunc('month', i.closed_date) = m.month
@@ -651,7 +660,7 @@ def rag_integrity(
 ) -> pd.DataFrame:
     """Active projects whose latest RAG says all is well while the evidence disagrees.
 
-    A project is flagged when its stage is active (``schema.ACTIVE_STAGES``), its latest
+    A project is flagged when it is active at ``as_at`` (``pmo_data.populations``), its latest
     highlight report dated on or before ``as_at`` has overall_rag Green or Amber/Green, and
 
     - a milestone is more than ``milestone_overdue_days`` days past its baseline date
@@ -690,7 +699,8 @@ def rag_integrity(
                    CAST($as_at AS DATE) - l.report_date > $rdays AS stale_report_flag
             FROM projects p JOIN latest l USING (project_id)
             LEFT JOIN overdue o USING (project_id)
-            WHERE p.stage IN {_ACTIVE} AND l.overall_rag IN ('Green', 'Amber/Green')
+            WHERE {populations.active_project("p.", "as_at")}
+              AND l.overall_rag IN ('Green', 'Amber/Green')
               AND {_GROUP_SQL})
         SELECT project_id, project_name, service_group, stage, overall_rag,
             concat_ws('; ',
@@ -708,7 +718,7 @@ def rag_integrity(
         ORDER BY worst_overdue_days DESC NULLS LAST, report_age_days DESC, project_id
         """,
         {"as_at": as_at, "sg": service_group, "mdays": int(milestone_overdue_days),
-         "rdays": int(report_max_age_days)},
+         "rdays": int(report_max_age_days), "active": list(ACTIVE_STAGES)},
     )
 
 
@@ -731,26 +741,19 @@ def reporting_dates(db: Database, service_group: str | None = None) -> list[date
 
 def default_comparison(db: Database, as_at: date, service_group: str | None = None
                        ) -> tuple[date, date] | None:
-    """The two reporting dates to compare by default: the latest on or before ``as_at``
-    and the one before it (None with fewer than two dates; the two oldest if ``as_at``
-    precedes them all)."""
-    dates = reporting_dates(db, service_group)
-    if len(dates) < 2:
+    """The two dates to compare by default: the previous report date
+    (``pmo_data.periods.previous_report_date``, one calendar month earlier) and ``as_at``,
+    as the Overview and the board pack do. None when the highlight reports (of the service
+    group) have fewer than two dates."""
+    if len(reporting_dates(db, service_group)) < 2:
         return None
-    upto = [d for d in dates if d <= as_at]  # newest first
-    if len(upto) >= 2:
-        return upto[1], upto[0]
-    return dates[-1], dates[-2]
+    return previous_report_date(as_at), as_at
 
 
 def _in_portfolio(alias: str, param: str) -> str:
-    """SQL: the project was live on date ``param``: started by then, not yet ended, and
-    neither in the pipeline nor cancelled (the register keeps only the current stage)."""
-    day = f"CAST(${param} AS DATE)"
-    return (f"({alias}.start_date <= {day} "
-            f"AND ({alias}.actual_end_date IS NULL OR {alias}.actual_end_date > {day}) "
-            f"AND {alias}.stage NOT IN ('Pipeline', 'Cancelled') "
-            f"AND NOT ({alias}.stage = 'Closed' AND {alias}.actual_end_date IS NULL))")
+    """SQL: the project was active on date ``$param`` (``pmo_data.populations``: the
+    catalogue's population, so these counts equal ACTIVE_PROJECTS and PORTFOLIO_RAG)."""
+    return populations.active_project(f"{alias}.", param)
 
 
 _RAG_VALUES = ", ".join(f"({k}, '{v}')" for k, v in enumerate(RAG_ORDER))  # registry constants
@@ -766,22 +769,24 @@ class PortfolioDiff:
     a date is its latest overall_rag reported on or before that date; it "reported" at a
     date when that report is at most ``report_max_age_days`` old and not Not reported.
 
-    - ``rag_changes``: projects live at ``after`` whose RAG differs, with change
+    "Active" is the catalogue's population (``pmo_data.populations.active_project``).
+
+    - ``rag_changes``: projects active at ``after`` whose RAG differs, with change
       Better / Worse / Changed (to or from Blue, Not reported or no report).
     - ``newly_red``: Red at ``after``, not Red (or no report) at ``before``.
     - ``recovered``: Red at ``before``; a reported RAG other than Red at ``after``.
-    - ``newly_not_reported``: live at both dates, reported at ``before``, not at ``after``.
+    - ``newly_not_reported``: active at both dates, reported at ``before``, not at ``after``.
     - ``new_projects``: started after ``before`` and by ``after`` (not Pipeline/Cancelled).
     - ``closed_projects``: actual end date after ``before`` and by ``after``.
     - ``newly_overdue_milestones``: per project, milestones whose baseline date falls
       after ``before`` and by ``after`` with no actual date by ``after``
       (milestones, days_overdue = after - earliest such baseline).
-    - ``end_date_moves``: projects live at ``after`` whose *current* forecast end date is
+    - ``end_date_moves``: projects active at ``after`` whose *current* forecast end date is
       later or earlier than the planned end (days_moved = forecast - planned). The
       register keeps only today's forecast, and milestones and highlight reports carry no
       forecast history, so this is the forecast now against the baseline, not a change
       between the two dates.
-    - ``rag_counts``: projects live at each date by RAG (columns before, after).
+    - ``rag_counts``: projects active at each date by RAG (columns before, after).
     """
 
     before: date
@@ -808,7 +813,8 @@ def portfolio_diff(
     given in the wrong order."""
     if before > after:
         before, after = after, before
-    params = {"d1": before, "d2": after, "sg": service_group, "age": int(report_max_age_days)}
+    params = {"d1": before, "d2": after, "sg": service_group, "age": int(report_max_age_days),
+              "active": list(ACTIVE_STAGES)}
     rank1, rank2 = _RAG_RANK_SQL.format(c="rag_before"), _RAG_RANK_SQL.format(c="rag_after")
     snap = f"""
         WITH r1 AS (

@@ -48,9 +48,16 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from pmo_data import fmt, populations
 from pmo_data.db import Database
-from pmo_data.parse import fy_bounds, fy_of, parse_fy
-from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER, SOURCES
+from pmo_data.freshness import (
+    EVENT_DATES,
+    latest_data_date,
+    latest_dates,
+)
+from pmo_data.parse import fy_bounds, parse_fy
+from pmo_data.periods import elapsed_months, month_end, one_year_earlier, previous_fy
+from pmo_data.schema import ACTIVE_STAGES, RAG_ORDER
 
 Direction = Literal["up", "down", "neither"]
 Number = float | int
@@ -230,17 +237,10 @@ BUILT_IN_CODES: frozenset[str] = frozenset(d.code for d in CATALOGUE)
 #: Codes with a built-in monthly series (besides every kpi_actuals code).
 SERIES_CODES: tuple[str, ...] = tuple(d.code for d in CATALOGUE if d.series)
 _BY_CODE: dict[str, MetricDefinition] = {d.code: d for d in CATALOGUE}
-_PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pct"})
-
-#: Event dates per source (``Source.event_columns``: never a plan date). ``latest_data_date``,
-#: ``source_freshness`` and ``financial_years`` read these. Training dates count only for
-#: places with an outcome (Attended or DNA), so future bookings do not move "as at".
-_EVENT_DATES: dict[str, tuple[str, ...]] = {n: s.event_columns for n, s in SOURCES.items()}
-_EVENT_FILTER: dict[str, str] = {n: s.event_filter for n, s in SOURCES.items()}
 
 
-def _is_percent(unit: str | None) -> bool:
-    return unit is not None and unit.strip().lower() in _PERCENT_UNITS
+
+_is_percent = fmt.is_percent
 
 
 def _kpi_rows(db: Database) -> list[tuple[Any, ...]]:
@@ -296,37 +296,6 @@ def get_definition(code: str, db: Database | None = None) -> MetricDefinition:
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _month_end(day: date) -> date:
-    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
-def _one_year_earlier(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def previous_fy(fy: str) -> str:
-    """The financial year before ``fy``: 2025/26 -> 2024/25."""
-    return fy_of(_one_year_earlier(fy_bounds(fy)[0]))
-
-
-def elapsed_months(fy: str, as_at: date) -> int:
-    """Whole months of ``fy`` elapsed at ``as_at``: the months whose last day is on or before
-    ``as_at``, clamped to 0..12. A part month does not count (10 June 2025 -> 2 for 2025/26;
-    30 June -> 3; before 30 April -> 0; after the FY -> 12)."""
-    start, end = fy_bounds(fy)
-    at = min(as_at, end)
-    if at < start:
-        return 0
-    months = (at.year - start.year) * 12 + at.month - start.month
-    if at == _month_end(at):
-        months += 1
-    return max(0, min(12, months))
-
-
 def _norm_fy(fy: str) -> str:
     normalised = parse_fy(fy)
     if normalised is None:
@@ -366,89 +335,10 @@ def _sg(service_group: str | None) -> str | None:
 _SG_OWN = "($sg IS NULL OR lower(trim(service_group)) = $sg)"
 _SG_PROJECT = ("($sg IS NULL OR project_id IN (SELECT project_id FROM projects "
                "WHERE lower(trim(service_group)) = $sg))")
-_ACTIVE_AT = ("list_contains($active, stage) AND (start_date IS NULL OR start_date <= $at) "
-              "AND " + _SG_OWN)
+_ACTIVE_AT = populations.active_project() + " AND " + _SG_OWN
 
 
-# --- freshness and the database's dates ----------------------------------------------------
-
-
-def _fresh_sql(sources: tuple[str, ...], caps: int | None) -> str:
-    """Rows (source, latest_0, latest_1, ...): per source, its latest event date on or before
-    each ``$cap_i`` (``caps=None``: no cap, one column); for a source with rows but no event
-    dates at all, the date of its latest import that loaded rows; NULL for an empty source.
-    One scan per source whatever the number of caps. Table and column names come from the
-    registry above, never from data; the caps are bound."""
-    conditions = ["TRUE"] if caps is None else [f"{{c}} <= $cap_{i}" for i in range(caps)]
-    parts = []
-    for name in sources:
-        cols = _EVENT_DATES.get(name, ())
-        where = _EVENT_FILTER.get(name, "TRUE")
-        latest = []
-        for j, cond in enumerate(conditions):
-            if cols:
-                expr = "greatest(" + ", ".join(
-                    f"max({c}) FILTER (WHERE {where} AND {cond.format(c=c)})"
-                    for c in cols) + ")"
-            else:
-                expr = "CAST(NULL AS DATE)"
-            latest.append(f"{expr} AS l{j}")
-        dated = " + ".join(f"count({c}) FILTER (WHERE {where})" for c in cols) if cols else "0"
-        parts.append(f"SELECT '{name}' AS source, count(*) AS n, {dated} AS dated, "
-                     f"{', '.join(latest)} FROM {name}")
-    shown = ", ".join(
-        f"CASE WHEN f.n = 0 THEN NULL WHEN f.dated = 0 THEN CAST(i.last AS DATE) "
-        f"ELSE f.l{j} END" for j in range(len(conditions)))
-    return f"""
-        SELECT f.source, {shown}
-        FROM ({' UNION ALL '.join(parts)}) AS f
-        LEFT JOIN (SELECT source, max(imported_at) AS last FROM imports
-                   WHERE rows_loaded > 0 GROUP BY source) AS i ON i.source = f.source"""
-
-
-def _freshness(db: Database, sources: tuple[str, ...], caps: list[date]
-               ) -> list[dict[str, date | None]]:
-    """For each cap, the latest data date of each source on or before it (see _fresh_sql)."""
-    if not sources or not caps:
-        return [{} for _ in caps]
-    rows = _rows(db, _fresh_sql(sources, len(caps)),
-                 **{f"cap_{i}": cap for i, cap in enumerate(caps)})
-    return [{row[0]: row[1 + i] for row in rows} for i in range(len(caps))]
-
-
-def _last_imports(db: Database) -> dict[str, datetime]:
-    rows = db.rows("SELECT source, max(imported_at) FROM imports "
-                   "WHERE rows_loaded > 0 AND source IS NOT NULL GROUP BY source")
-    return {src: when for src, when in rows if when is not None}
-
-
-def source_freshness(db: Database) -> dict[str, date | None]:
-    """Latest data date per source (every source in the contract, in contract order).
-
-    Event dates: projects.last_updated, status_reports.report_date, milestones.actual_date,
-    raid raised/closed dates, training.session_date (Attended or DNA places only),
-    service_requests.received_date, kpi_actuals.period (first of the month),
-    maturity.assessment_date. A source with rows but no event dates at all (benefits, kpi_plan,
-    a register without last_updated) gives the date of its latest import; an empty source None.
-    """
-    found = dict(db.rows(_fresh_sql(tuple(SOURCES), None)))
-    return {name: found.get(name) for name in SOURCES}
-
-
-def last_import(db: Database) -> dict[str, datetime | None]:
-    """When each source was last loaded (latest import that loaded rows), None if never."""
-    imports = _last_imports(db)
-    return {name: imports.get(name) for name in SOURCES}
-
-
-def latest_data_date(db: Database) -> date | None:
-    """The default as-at date: the latest event date in the database (see ``source_freshness``
-    for the columns; import dates do not count). None for an empty database."""
-    parts = []
-    for name, cols in _EVENT_DATES.items():
-        where = _EVENT_FILTER.get(name, "TRUE")
-        parts += [f"SELECT max({c}) AS d FROM {name} WHERE {where}" for c in cols]
-    return db.scalar(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})")
+# --- freshness and the database's dates: pmo_data.freshness ---------------------------------
 
 
 def service_groups(db: Database) -> list[str]:
@@ -467,7 +357,7 @@ def financial_years(db: Database) -> list[str]:
     """FYs with any data (any event date, training bookings included, or a kpi_actuals month)
     plus every FY in the plan, oldest first."""
     parts = []
-    for name, cols in _EVENT_DATES.items():
+    for name, cols in EVENT_DATES.items():
         parts += [f"SELECT DISTINCT CAST(year({c} - INTERVAL 3 MONTH) AS INTEGER) AS y "
                   f"FROM {name} WHERE {c} IS NOT NULL" for c in cols]
     years = {int(r[0]) for r in db.rows(" UNION ".join(parts))}
@@ -603,8 +493,8 @@ _BRANCHES: dict[str, _Branch] = {
     # a: items in the log; b: open high risks.
     "raid": _Branch(f"""
         SELECT NULL AS key, count(*) AS a, count(*) FILTER (
-                   WHERE raid_type = 'Risk' AND status = 'Open' AND likelihood * impact >= 15
-                     AND (raised_date IS NULL OR raised_date <= $at) AND {_SG_PROJECT}) AS b
+                   WHERE raid_type = 'Risk' AND {populations.open_raid()}
+                     AND {populations.very_high()} AND {_SG_PROJECT}) AS b
         FROM raid""", ("a", "b")),
     # Per kpi_code: a: sum of the window's months; b: the latest month's value.
     "kpi": _Branch("""
@@ -777,7 +667,7 @@ def _evaluate(db: Database, periods: list[_Period], defs: tuple[MetricDefinition
         params[f"p{i}_idx"] = i
     sql = "\nUNION ALL\n".join(parts)
     sources = tuple(dict.fromkeys(d.sources[0] for d in defs))
-    freshness = _freshness(db, sources, [p.at for p in periods])
+    freshness = latest_dates(db, sources, [p.at for p in periods])
     grouped: dict[tuple[int, str], list[_Row]] = {}
     for p_index, kind, *rest in _rows(db, sql, **params):
         grouped.setdefault((p_index, kind), []).append(tuple(rest))
@@ -816,7 +706,7 @@ def compute_all(db: Database, fy: str, as_at: date | None = None,
     defs = catalogue(db)
     as_at = _resolve_as_at(db, as_at)
     current = _period(fy, as_at, service_group)
-    before = _period(previous_fy(current.fy), _one_year_earlier(as_at), service_group)
+    before = _period(previous_fy(current.fy), one_year_earlier(as_at), service_group)
     now, then = _evaluate(db, [current, before], defs)
     return {code: replace(mv, previous=then[code]) for code, mv in now.items()}
 
@@ -1037,10 +927,18 @@ def monthly_series_many(db: Database, requests: Sequence[tuple[str, date, date]]
 def _series_sql(code: str) -> str:
     """The query of one monthly series (columns month, value; see ``monthly_series``)."""
     if code == "TRAINED_STAFF":
+        # Staff trained for the first time in their financial year in that month, so the
+        # months of a year add up to the year's TRAINED_STAFF (someone trained in April
+        # and again in May counts in April only).
         sql = f"""
-            SELECT CAST(date_trunc('month', session_date) AS DATE) AS month,
-                   count(DISTINCT staff_id) FILTER (WHERE attendance = 'Attended' AND {_SG_OWN})
-            FROM training WHERE session_date BETWEEN $start AND $end
+            WITH firsts AS (
+                SELECT staff_id, min(session_date) AS first_day
+                FROM training WHERE attendance = 'Attended' AND {_SG_OWN}
+                GROUP BY staff_id, year(session_date - INTERVAL 3 MONTH))
+            SELECT m.month, count(f.staff_id)
+            FROM (SELECT DISTINCT CAST(date_trunc('month', session_date) AS DATE) AS month
+                  FROM training WHERE session_date BETWEEN $start AND $end) AS m
+            LEFT JOIN firsts f ON CAST(date_trunc('month', f.first_day) AS DATE) = m.month
             GROUP BY 1 ORDER BY 1"""
     elif code == "TRAINING_DNA_RATE":
         sql = f"""
@@ -1096,9 +994,10 @@ def cumulative_trained_by_month(db: Database, fy: str, as_at: date | None = None
     Columns: ``month`` (first day, datetime64), ``trained_cumulative`` (distinct staff
     Attended from 1 April to the month's end, or to the as-at date in its month; each person
     counted once, in the month of their first attendance), ``pro_rata_target`` (annual target
-    x k / 12 for the k-th month, i.e. where the line should be at that month's end; NaN without
-    a target). One row per month from April to the as-at month; empty (with the columns) when
-    TRAINED_STAFF has no data.
+    x k / 12 for the k-th month, i.e. where the line should be at that month's end; for a month
+    still running at the evaluation date, TRAINED_STAFF's ``ytd_target``, so the chart, its
+    caption and the tiles state one target; NaN without a target). One row per month from
+    April to the as-at month; empty (with the columns) when TRAINED_STAFF has no data.
     """
     period = _period(fy, _resolve_as_at(db, as_at), service_group)
     trained = _evaluate(db, [period], (_BY_CODE["TRAINED_STAFF"],))[0]["TRAINED_STAFF"]
@@ -1121,8 +1020,13 @@ def cumulative_trained_by_month(db: Database, fy: str, as_at: date | None = None
         running += int(firsts.get(month, 0))
         months.append(month)
         totals.append(running)
-        targets.append(target * k / 12 if target is not None else float("nan"))
-        month = _month_end(month) + timedelta(days=1)
+        # where the line should be at the month's end; in a month still running at the
+        # evaluation date, the catalogue's year-to-date target (whole months elapsed)
+        part = month_end(month) > period.at
+        targets.append(float("nan") if target is None else
+                       (trained.ytd_target if part and trained.ytd_target is not None
+                        else target * k / 12))
+        month = month_end(month) + timedelta(days=1)
     return pd.DataFrame({"month": pd.to_datetime(months), "trained_cumulative": totals,
                          "pro_rata_target": pd.Series(targets, dtype="float64")})
 

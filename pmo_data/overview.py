@@ -12,18 +12,17 @@ No streamlit here; every text is formatted here so the page has no logic.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
-from pmo_data import metrics
+from pmo_data import fmt, freshness, metrics, plan, spc_rules
 from pmo_data.db import Database
 from pmo_data.metrics import MetricDefinition, MetricValue
-from pmo_data.portfolio import drill_down_link, evaluation_date
-from pmo_data.schema import SOURCES
-from pmo_data.spc import compute_spc, fmt_date
+from pmo_data.periods import evaluation_date, previous_report_date
+from pmo_data.portfolio import drill_down_link
+from pmo_data.spc import fmt_date
 
 #: The page behind each built-in metric: (page file, link label). Plan KPIs go to
 #: ``KPI_PAGE``.
@@ -54,96 +53,35 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 KPI_SECTION = "Five-year plan measures"
 
-#: How many months of history the tiles' SPC verdict uses (at most; complete months).
-SPC_MONTHS = 24
-#: Short names of the sources for freshness lines ("training data up to 19 Nov 2026").
-SOURCE_WORDS: dict[str, str] = {n: s.short_name for n, s in SOURCES.items()}
-#: Sources whose dates are months (first of the month): freshness shows the month only.
-MONTHLY_SOURCES = frozenset({"kpi_actuals"})
-NO_DATA = "no data"
-_PERCENT = frozenset({"%", "percent", "per cent", "percentage", "pct"})
+#: How many months of history an SPC verdict uses (at most; complete months).
+SPC_MONTHS = spc_rules.WINDOW_MONTHS
+NO_DATA = fmt.NO_DATA
 
 
-# --- formatting ----------------------------------------------------------------------------
+# --- formatting: pmo_data.fmt (one spelling of a value on screen and in the pack) ------------
 
-
-def _number(value: float) -> str:
-    """Thousands separators; one decimal unless it rounds to a whole number."""
-    rounded = round(value, 1)
-    if float(rounded).is_integer():
-        return f"{rounded:,.0f}"
-    return f"{rounded:,.1f}"
-
-
-def is_percent(unit: str) -> bool:
-    """True for the percentage units the catalogue uses."""
-    return unit.strip().lower() in _PERCENT
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A metric value with its unit: "1,234", "86.9%", "£435,150", "12 days", "3,879 views";
-    "no data" when missing (never 0). Money is shown in whole pounds."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA
-    u = unit.strip()
-    if is_percent(u):
-        return f"{_number(value)}%"
-    if u == "£":
-        return f"-£{abs(value):,.0f}" if value < 0 else f"£{value:,.0f}"
-    if u in ("", "count"):
-        return _number(value)
-    if u in ("days", "day"):
-        return f"{_number(value)} {'day' if abs(value) == 1 else 'days'}"
-    return f"{_number(value)} {u}"
-
-
-def format_delta(delta: float, unit: str) -> str:
-    """A signed change in the metric's unit: "+3", "-4.2 pts" (percentage points),
-    "+£1,200", "+2 days"; "No change" for zero."""
-    if round(delta, 1) == 0:
-        return "No change"
-    sign = "+" if delta > 0 else "-"
-    u = unit.strip()
-    if is_percent(u):
-        return f"{sign}{_number(abs(delta))} pts"
-    if u == "£":
-        return f"{sign}£{abs(delta):,.0f}"
-    return sign + format_value(abs(delta), u)
+format_value = fmt.value
+format_delta = fmt.delta
+is_percent = fmt.is_percent
 
 
 def freshness_text(source: str, day: date | None) -> str:
-    """"training data up to 19 Nov 2026" ("KPI data up to Oct 2026" for monthly data);
-    "no training data" when the source has none."""
-    word = SOURCE_WORDS.get(source, source.replace("_", " "))
-    if day is None:
-        return f"no {word} data"
-    shown = f"{day:%b %Y}" if source in MONTHLY_SOURCES else fmt_date(day)
-    return f"{word} data up to {shown}"
+    """``pmo_data.freshness.text``: "training data up to 19 Nov 2026"."""
+    return freshness.text(source, day)
 
 
 # --- SPC on the monthly series ---------------------------------------------------------------
 
 
-def spc_window(at: date, months: int = SPC_MONTHS) -> tuple[date, date]:
-    """The complete months ending at the last month end on or before ``at`` (``at`` itself
-    when it is a month end), ``months`` of them: (first day, last day). A part month is
-    left out because a count for part of a month would look like a fall."""
-    end = at if (at + timedelta(days=1)).day == 1 else at.replace(day=1) - timedelta(days=1)
-    index = end.year * 12 + end.month - 1 - (months - 1)
-    return date(index // 12, index % 12 + 1, 1), end
+def spc_window(at: date) -> tuple[date, date]:
+    """The SPC window at ``at`` (``pmo_data.spc_rules.window``: complete months)."""
+    return spc_rules.window(at)
 
 
 def monthly_target(defn: MetricDefinition, target: float | None) -> float | None:
-    """The target in the unit of the monthly series, for the SPC assurance icon.
-
-    Percentages and other rates: the annual target as it is. Cumulative counts whose
-    monthly series is a monthly flow (staff trained, summed plan KPIs): target / 12.
-    PROJECTS_SUPPORTED: None (its monthly series counts projects being supported in the
-    month, which no annual target of distinct projects converts to).
-    """
-    if target is None or defn.code == "PROJECTS_SUPPORTED":
-        return None
-    return target / 12 if defn.cumulative else target
+    """The target in the unit of the monthly series (``pmo_data.spc_rules``)."""
+    return spc_rules.monthly_target(
+        target, spc_rules.target_rule(defn.code, defn.unit, defn.cumulative))
 
 
 @dataclass(frozen=True)
@@ -160,9 +98,10 @@ class SpcVerdict:
 def spc_verdict(defn: MetricDefinition, target: float | None,
                 series: list[tuple[date, float]]) -> SpcVerdict:
     """SPC of ``defn``'s monthly ``series`` (``metrics.monthly_series_many`` over
-    ``spc_window``), with the metric's direction and ``monthly_target``."""
-    result = compute_spc([v for _, v in series], [d for d, _ in series],
-                         direction=defn.direction, target=monthly_target(defn, target))
+    ``spc_window``), judged as everywhere else (``pmo_data.spc_rules.verdict``: limits
+    recalculated at sustained step changes), with ``monthly_target``."""
+    result = spc_rules.verdict([v for _, v in series], [d for d, _ in series],
+                               defn.direction, monthly_target(defn, target))
     return SpcVerdict(result.variation_icon, result.assurance_icon, result.summary,
                       len(series))
 
@@ -225,24 +164,34 @@ class Tile:
         return "\n\n".join(parts)
 
 
+def target_status(mv: MetricValue, cumulative: bool) -> str:
+    """The status word of a value against its target (``pmo_data.plan.kpi_status``: the
+    words the Five-year plan and the pack use: On track, Off track, Met, Not met ...)."""
+    return plan.kpi_status(mv.value, mv.target, mv.ytd_target, mv.direction, cumulative,
+                           mv.fy, mv.as_at)
+
+
+_MET = {plan.STATUS_MET: True, plan.STATUS_ON_TRACK: True, plan.STATUS_NOT_MET: False,
+        plan.STATUS_OFF_TRACK: False}
+
+
 def _target_met(mv: MetricValue, cumulative: bool) -> bool | None:
-    aim = mv.ytd_target if cumulative else mv.target
-    if mv.value is None or aim is None or mv.direction == "neither":
-        return None
-    return mv.value >= aim if mv.direction == "up" else mv.value <= aim
+    return _MET.get(target_status(mv, cumulative))
 
 
-def _target_text(mv: MetricValue, cumulative: bool, met: bool | None) -> str | None:
+def target_text(mv: MetricValue, cumulative: bool) -> str | None:
+    """"Year-to-date target 30 (120 a year): Off track", "Target 90%: Met", "No target in
+    the plan"; None for a measure with no direction and no target. The same words on the
+    Overview and in the pack."""
     if mv.target is None:
         return "No target in the plan" if mv.direction != "neither" else None
     if cumulative and mv.ytd_target is not None:
         text = (f"Year-to-date target {format_value(mv.ytd_target, mv.unit)} "
                 f"({format_value(mv.target, mv.unit)} a year)")
-        verdict = {True: "ahead", False: "behind"}
     else:
         text = f"Target {format_value(mv.target, mv.unit)}"
-        verdict = {True: "met", False: "not met"}
-    return text if met is None else f"{text}: {verdict[met]}"
+    status = target_status(mv, cumulative)
+    return f"{text}: {status}" if status in _MET else text
 
 
 def make_tile(defn: MetricDefinition, mv: MetricValue, spc: SpcVerdict | None = None) -> Tile:
@@ -270,7 +219,7 @@ def make_tile(defn: MetricDefinition, mv: MetricValue, spc: SpcVerdict | None = 
         unit=mv.unit, direction=mv.direction, value=mv.value,
         value_text=format_value(mv.value, mv.unit), target=mv.target,
         ytd_target=mv.ytd_target if defn.cumulative else None,
-        target_text=_target_text(mv, defn.cumulative, met), target_met=met,
+        target_text=target_text(mv, defn.cumulative), target_met=met,
         previous=None if prev is None else prev.value, previous_text=previous_text,
         delta=delta, delta_text=delta_text, delta_description=description,
         delta_color=colour, delta_arrow="off" if delta_text == "No change" else "auto",
@@ -356,12 +305,15 @@ class RagChanges:
 
 
 def recent_rag_changes(db: Database, fy: str, as_at: date, service_group: str | None = None,
-                       within_days: int = 31) -> RagChanges:
+                       within_days: int | None = None) -> RagChanges:
     """``metrics.rag_changes`` at the evaluation date, keeping changes whose newer report is
-    dated within ``within_days`` days before it (so the list is what changed in the latest
-    reporting round, not a change a stale project made a year ago)."""
+    dated on or after the previous report date (``pmo_data.periods.previous_report_date``,
+    the date the pack and Portfolio history compare with), or within ``within_days`` days
+    before the evaluation date when given: what changed in the latest reporting round, not
+    a change a stale project made a year ago."""
     at = evaluation_date(fy, as_at)
-    since = at - timedelta(days=within_days)
+    since = (previous_report_date(at) if within_days is None
+             else at - timedelta(days=within_days))
     changes = metrics.rag_changes(db, at, service_group)
     recent = changes[pd.to_datetime(changes["to_date"]) >= pd.Timestamp(since)]
     frame = pd.DataFrame({

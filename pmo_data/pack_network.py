@@ -2,7 +2,7 @@
 
 Why this module exists: the board should see where the PMO stands in its network without a
 separate paper, but only when peer snapshots have been imported. The slide is added to the
-finished PowerPoint by ``add_benchmarking_slide`` (one call from ``export.build_pack``), so
+finished PowerPoint by ``add_benchmarking_slide`` (one call from ``pack.build.build_pack``), so
 the pack's own rendering is untouched: a table of every shared metric (this trust, the
 network median and quartiles, the rank) and one sentence naming the rates where this trust
 falls outside the funnel limits. The numbers are ``pmo_data.network``'s, exactly as the
@@ -52,7 +52,9 @@ def add_benchmarking_slide(pptx: bytes, db: Database, fy: str, as_at: date, trus
     from pptx.util import Inches, Pt
 
     from pmo_data.charts.palette import NHS_BLUE, NHS_DARK_BLUE, NHS_DARK_GREY, NHS_PALE_GREY
-    from pmo_data.export import _fixed_zip, _rgb, fmt_date
+    from pmo_data.downloads import fixed_zip
+    from pmo_data.pack.drawing import rgb
+    from pmo_data.pack.formats import fmt_date
 
     prs = Presentation(io.BytesIO(pptx))
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only", as the pack's slides
@@ -64,7 +66,7 @@ def add_benchmarking_slide(pptx: bytes, db: Database, fy: str, as_at: date, trus
     para.alignment = 1
     for run in para.runs:
         run.font.size, run.font.bold, run.font.name = Pt(28), True, "Arial"
-        run.font.color.rgb = _rgb(NHS_BLUE)
+        run.font.color.rgb = rgb(NHS_BLUE)
 
     def text_box(left: float, top: float, width: float, height: float, line: str,
                  size: int) -> None:
@@ -74,7 +76,7 @@ def add_benchmarking_slide(pptx: bytes, db: Database, fy: str, as_at: date, trus
         run = frame.paragraphs[0].add_run()
         run.text = line
         run.font.size, run.font.name = Pt(size), "Arial"
-        run.font.color.rgb = _rgb(NHS_DARK_GREY)
+        run.font.color.rgb = rgb(NHS_DARK_GREY)
 
     shown = network.summary_table(net.summary)
     header = ["Metric", "This trust", "Network median", "Interquartile range", "Rank",
@@ -92,12 +94,12 @@ def add_benchmarking_slide(pptx: bytes, db: Database, fy: str, as_at: date, trus
             cell = table.cell(i, j)
             cell.text = str(value)
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(NHS_DARK_BLUE if i == 0 else
+            cell.fill.fore_color.rgb = rgb(NHS_DARK_BLUE if i == 0 else
                                             "#FFFFFF" if i % 2 else NHS_PALE_GREY)
             for run in cell.text_frame.paragraphs[0].runs:
                 run.font.size, run.font.name, run.font.bold = Pt(11), "Arial", i == 0
                 if i == 0:
-                    run.font.color.rgb = _rgb("#FFFFFF")
+                    run.font.color.rgb = rgb("#FFFFFF")
     text_box(0.4, 6.3, 12.5, 0.6, benchmarking_sentence(net, own_name) + " Rank 1 is best; "
              "counts per 1,000 staff where trusts give a headcount; peers' suppressed counts "
              "(under 5) are not ranked.", 11)
@@ -106,4 +108,4 @@ def add_benchmarking_slide(pptx: bytes, db: Database, fy: str, as_at: date, trus
     text_box(12.2, 7.0, 0.8, 0.35, str(len(prs.slides)), 10)
     out = io.BytesIO()
     prs.save(out)
-    return _fixed_zip(out.getvalue(), datetime.combine(as_at, datetime.min.time()))
+    return fixed_zip(out.getvalue(), datetime.combine(as_at, datetime.min.time()))

@@ -34,25 +34,24 @@ derived from the annual one of the year of the latest point:
 
 * percentages (unit %) keep the annual target as it is (90% a year is 90% a month);
 * KPIs whose year value is the sum of their months (summed kpi_actuals KPIs, and staff
-  trained, where a person trained in two months counts in both, so the sum slightly
-  overstates the year's distinct count) use annual target / 12;
+  trained, whose monthly series counts people trained for the first time in the year, so
+  the months add up to the year's distinct count) use annual target / 12;
 * projects supported has **no** monthly target: its monthly value is the caseload under
   support in the month, which does not add up to the year's number of distinct projects.
 
-SPC series (``kpi_spc``) run from the first month with data (looking back at most
-``HISTORY_MONTHS`` months) to the as-at month. A count cannot be judged on a part month (it
-would look like a fall), so for counts the last month is the as-at month only when the as-at
-date is that month's last day, else the month before; percentages include the as-at month.
+SPC series (``kpi_spc``) follow ``pmo_data.spc_rules``, as the Overview and the pack do: from
+the first month with data (looking back at most ``HISTORY_MONTHS`` months) to the last
+complete month at the as-at date, with limits recalculated at sustained step changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
-from pmo_data import metrics
+from pmo_data import fmt, metrics, spc_rules
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, fy_of
 from pmo_data.spc import SpcOptions, SpcResult, compute_spc
@@ -93,7 +92,7 @@ CORE_SERIES: tuple[str, ...] = ("TRAINED_STAFF", "HIGHLIGHT_COMPLIANCE", "PROJEC
 
 #: Chart titles and y-axis labels of the built-in monthly series.
 SERIES_TITLES: dict[str, tuple[str, str]] = {
-    "TRAINED_STAFF": ("Staff trained per month", "Staff trained"),
+    "TRAINED_STAFF": ("Staff trained per month (first time in the year)", "Staff trained"),
     "HIGHLIGHT_COMPLIANCE": ("Highlight report compliance at each month end",
                              "% of active projects"),
     "PROJECTS_SUPPORTED": ("Projects under immersive PM support each month", "Projects"),
@@ -101,18 +100,20 @@ SERIES_TITLES: dict[str, tuple[str, str]] = {
 }
 
 #: How far back an SPC series looks, in months (five years).
-HISTORY_MONTHS = 60
+HISTORY_MONTHS = spc_rules.WINDOW_MONTHS
 
 #: The SPC window and targets in two sentences, for the page.
 SERIES_RULE = (
-    "Each chart runs from the first month with data (at most five years back) to the as-at "
-    "month; counts stop at the last complete month, because a part month would look like a "
-    "fall. Monthly targets: percentages keep the annual target, summed counts use the annual "
-    "target / 12, and projects supported (a monthly caseload) has none.")
+    "Each chart runs from the first month with data (at most five years back) to the last "
+    "complete month at the as-at date, because a part month would look like a fall or a "
+    "jump; the limits are recalculated where a run of 12 months sits on one side of the "
+    "mean (a sustained step change), as on the Overview and in the board pack. Monthly "
+    "targets: percentages keep the annual target, summed counts use the annual target / 12, "
+    "and projects supported (a monthly caseload) has none.")
 
-TARGET_AS_IS = "as_is"
-TARGET_DIVIDE = "divide"
-TARGET_NONE = "none"
+TARGET_AS_IS = spc_rules.TARGET_AS_IS
+TARGET_DIVIDE = spc_rules.TARGET_DIVIDE
+TARGET_NONE = spc_rules.TARGET_NONE
 TARGET_RULE_TEXT: dict[str, str] = {
     TARGET_AS_IS: "the annual target as it is (a percentage)",
     TARGET_DIVIDE: "annual target / 12 (the year's value is the sum of its months)",
@@ -123,12 +124,7 @@ TARGET_RULE_TEXT: dict[str, str] = {
 
 # --- formatting ------------------------------------------------------------------------------
 
-_PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage", "pct"})
-
-
-def is_percent(unit: str | None) -> bool:
-    """True for the units the catalogue treats as a percentage ("%", "percent", ...)."""
-    return unit is not None and unit.strip().lower() in _PERCENT_UNITS
+is_percent = fmt.is_percent
 
 
 def _as_at(db: Database, as_at: date | None) -> date:
@@ -136,23 +132,8 @@ def _as_at(db: Database, as_at: date | None) -> date:
     return as_at or metrics.latest_data_date(db) or date.today()
 
 
-def format_value(value: float | None, unit: str, missing: str = "no data") -> str:
-    """A metric value as people read it: "92.3%", "£1,234", "114", "12.5 days".
-
-    Whole numbers lose their decimals; others keep one. ``missing`` is returned for None
-    (missing is never shown as 0).
-    """
-    if value is None:
-        return missing
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    unit_l = (unit or "").strip().lower()
-    if is_percent(unit):
-        return f"{number}%"
-    if unit_l in ("£", "gbp"):
-        return f"£{number}"
-    if unit_l == "days":
-        return f"{number} days"
-    return number
+#: A metric value as people read it (``pmo_data.fmt.value``: one spelling everywhere).
+format_value = fmt.value
 
 
 # --- status ----------------------------------------------------------------------------------
@@ -398,34 +379,14 @@ def _spc_codes(plan_kpis: list[tuple[str, str | None, str | None]]) -> tuple[str
         if code in charted or code not in metrics.BUILT_IN_CODES)
 
 
-def target_rule(code: str, unit: str, cumulative: bool) -> str:
-    """How the monthly SPC target comes from the annual one: TARGET_AS_IS, TARGET_DIVIDE or
-    TARGET_NONE (see the module docstring)."""
-    if code == "PROJECTS_SUPPORTED":
-        return TARGET_NONE
-    if is_percent(unit):
-        return TARGET_AS_IS
-    return TARGET_DIVIDE if cumulative else TARGET_AS_IS
+target_rule = spc_rules.target_rule
+monthly_target = spc_rules.monthly_target
 
 
-def monthly_target(annual: float | None, rule: str) -> float | None:
-    """The monthly target under ``rule`` (None without an annual target)."""
-    if annual is None or rule == TARGET_NONE:
-        return None
-    return annual / 12 if rule == TARGET_DIVIDE else annual
-
-
-def series_end(as_at: date, percent: bool) -> date:
-    """Last day of the SPC window: ``as_at`` for percentages or when it is a month's last
-    day, else the last day of the month before (counts are not judged on part months)."""
-    if percent or (as_at + timedelta(days=1)).day == 1:
-        return as_at
-    return as_at.replace(day=1) - timedelta(days=1)
-
-
-def _months_back(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
+def series_end(as_at: date) -> date:
+    """Last day of the SPC window (``pmo_data.spc_rules.window``): the last month end on or
+    before ``as_at`` (no measure is judged on a part month)."""
+    return spc_rules.window(as_at)[1]
 
 
 @dataclass(frozen=True)
@@ -478,8 +439,7 @@ def kpi_series(db: Database, as_at: date | None = None,
         chosen.append(defs[key])
     windows = []
     for defn in chosen:
-        end = series_end(at, is_percent(defn.unit))
-        windows.append((defn.code, _months_back(end, HISTORY_MONTHS - 1), end))
+        windows.append((defn.code, *spc_rules.window(at)))
     all_series = metrics.monthly_series_many(db, windows)
     targets = _targets(db)
     names = {code: name for code, name, _ in plan_kpis}
@@ -502,8 +462,9 @@ def spc_of(series: KpiSeries, options: SpcOptions | None = None) -> KpiSpc:
     """Run one KPI's series through the Making Data Count engine with ``options`` (MDC
     defaults when None) and its monthly target. No database: a page reruns this alone when
     only a chart's options change."""
+    chosen = spc_rules.options(series.values, series.months, base=options)
     result = compute_spc(series.values, series.months, direction=series.direction,
-                         target=series.monthly_target, options=options or SpcOptions())
+                         target=series.monthly_target, options=chosen)
     return KpiSpc(*(getattr(series, f.name) for f in fields(KpiSeries)), result)
 
 

@@ -24,6 +24,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from pmo_data.db import Database
+from pmo_data.freshness import labelled
 from pmo_data.schema import SOURCES, SOURCES_LIST, Source
 
 #: Default thresholds: a source is stale when its age (see ``SourceScore.basis``) exceeds
@@ -301,35 +302,16 @@ def stale_sources(
     return sorted(found, key=lambda s: (-s.age_days, s.source))
 
 
-def freshness(db: Database, sources: tuple[str, ...], today: date | None = None
-              ) -> dict[str, date | None]:
-    """For ``ui.freshness_line``: short name -> newest record date on or before ``today``
-    (default: the real today), or the last import date for a source without record
-    dates; None when the source has no rows."""
-    cap = today or date.today()
-    for name in sources:
-        if name not in SOURCES:
-            raise KeyError(f"unknown source {name!r}")
-    newest = _newest(db, tuple(SOURCES[name] for name in dict.fromkeys(sources)), cap)
-    imports = _latest_imports(db)
-    out: dict[str, date | None] = {}
-    for name in sources:
-        rows, record = newest[name]
-        when = imports.get(name, (None, None, None))[2]
-        if not rows:
-            day = None
-        elif record is not None:
-            day = record
-        else:
-            day = when.date() if when is not None else None
-        out[SHORT_NAMES[name]] = day
-    return out
+def freshness(db: Database, sources: tuple[str, ...], at: date) -> dict[str, date | None]:
+    """For ``ui.freshness_line``: short name -> the source's data date at ``at``
+    (``pmo_data.freshness``: the newest record on or before ``at``, or the last import
+    for a source without record dates, never after ``at``); None when it has no rows."""
+    return labelled(db, sources, at)
 
 
-def page_freshness(db: Database, page: str, today: date | None = None
-                   ) -> dict[str, date | None]:
-    """``freshness`` of the sources behind a page (``PAGE_SOURCES``; file stem)."""
-    return freshness(db, PAGE_SOURCES[page], today)
+def page_freshness(db: Database, page: str, at: date) -> dict[str, date | None]:
+    """``freshness`` of the sources behind a page (``PAGE_SOURCES``; file stem) at ``at``."""
+    return freshness(db, PAGE_SOURCES[page], at)
 
 
 def thresholds_frame(stale_after: tuple[tuple[str, int | None], ...] = ()) -> pd.DataFrame:

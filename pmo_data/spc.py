@@ -621,8 +621,11 @@ def fmt_number(x: float) -> str:
 
 
 def fmt_date(d: date, all_month_starts: bool = False) -> str:
-    """Format a date for sentences: "Apr 2025" for monthly data, else "3 Apr 2025"."""
-    return f"{d:%b %Y}" if all_month_starts else f"{d.day} {d:%b %Y}"
+    """A date in a sentence (``pmo_data.fmt``): "Apr 2025" for monthly data, else
+    "3 Apr 2025"."""
+    from pmo_data import fmt
+
+    return fmt.month(d) if all_month_starts else fmt.day(d)
 
 
 def _where(ds: list[date] | None, i: int) -> str:

@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from pmo_data import fmt, freshness
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds
 from pmo_data.schema import ACTIVE_STAGES, SERVICE
@@ -441,7 +442,7 @@ def comparison(db: Database, fy: str, as_at: date,
     w = window(fy, as_at)
     params = _params(w, service_group, since=w.at - timedelta(days=REPORT_DAYS))
     if w.empty:
-        reason = f"{w.fy} had not started on {w.at:%d %b %Y}."
+        reason = f"{w.fy} had not started on {fmt.day(w.at)}."
         return Comparison(w, GroupOutcome(SUPPORTED, 0, False, reason),
                           GroupOutcome(UNSUPPORTED, 0, False, reason), 0)
     rows = _df(db, f"""
@@ -725,7 +726,7 @@ def return_sentence(ret: ReturnStatement) -> str:
                 "ratio can be stated.")
     text = (f"Supported projects realised £{ret.benefits_realised_gbp:,.0f} of cash-releasing "
             f"benefits due in {w.fy}, against £{ret.support_cost_gbp:,.0f} of PMO time spent on "
-            f"them up to {w.at:%d %b %Y} ({ret.support_hours:,.0f} h at "
+            f"them up to {fmt.day(w.at)} ({ret.support_hours:,.0f} h at "
             f"£{ret.hourly_cost:,.2f}): £{ret.ratio:,.2f} for every £1.")
     if ret.ratio_all is not None:
         text += (f" Against all PMO time in the period (£{ret.all_cost_gbp:,.0f}, "
@@ -807,14 +808,9 @@ def training_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def data_dates(db: Database) -> dict[str, date | None]:
-    """Latest data date of the sources this page reads, labelled for a freshness line
-    (dates after today ignored, as on the Data quality page)."""
-    row = _row(db, """
-        SELECT (SELECT max(received_date) FROM service_requests WHERE received_date <= today()),
-               (SELECT max(report_date) FROM status_reports WHERE report_date <= today()),
-               (SELECT max(actual_date) FROM milestones WHERE actual_date <= today()),
-               (SELECT max(session_date) FROM training WHERE session_date <= today())""")
-    return dict(zip(("service log", "highlight report", "milestone", "training"), row,
-                    strict=True))
+def data_dates(db: Database, at: date) -> dict[str, date | None]:
+    """The data date at ``at`` of each source this page reads (``pmo_data.freshness``),
+    labelled for a freshness line."""
+    return freshness.labelled(db, ("service_requests", "status_reports", "milestones",
+                                   "training"), at)
 

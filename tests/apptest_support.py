@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -101,4 +102,11 @@ def run_filtered(name: str, fy: str, as_at: date, group: str | None = None,
 
 def metric_values(at: AppTest) -> dict[str, str]:
     """The tiles a page shows: label -> value as displayed."""
-    return {m.label: m.value for m in at.metric}
+    return {plain(m.label): plain(m.value) for m in at.metric}
+
+
+def plain(source: str) -> str:
+    """What a reader sees of an element's Markdown source: the pages escape text from the
+    data (``pmo_data.text.md``), so a backslash before a character is not displayed, nor
+    the invisible word joiner that keeps an address in the text from becoming a link."""
+    return re.sub(r"\\(.)", r"\1", str(source), flags=re.S).replace("\u2060", "")

@@ -11,8 +11,8 @@ import pytest
 from apptest_support import page, served
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 
-from pmo_data import export
 from pmo_data.db import Database
+from pmo_data.pack import build_pack, narrative
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +32,7 @@ def test_narrative_defaults_to_the_latest_data_date(db: Database) -> None:
     at = page("board_pack").run()
     assert not at.exception
     # default as-at: the latest data date (P3's report of 10 Nov 2025), FY 2025/26
-    expected = export.narrative(db, "2025/26", date(2025, 11, 10))
+    expected = narrative(db, "2025/26", date(2025, 11, 10))
     assert [t.value for t in at.text_area] == [s.text for s in expected]
     assert [t.label for t in at.text_area][:2] == ["Training reach", "Immersive PM support"]
     assert not at.download_button  # nothing to download until the pack is built
@@ -46,7 +46,7 @@ def test_changing_the_filters_regenerates_the_sentences(db: Database) -> None:
     at.session_state["service_group"] = "Surgery"
     at.run()
     assert not at.exception
-    expected = export.narrative(db, "2025/26", date(2025, 11, 21), "Surgery")
+    expected = narrative(db, "2025/26", date(2025, 11, 21), "Surgery")
     assert [t.value for t in at.text_area] == [s.text for s in expected]
     assert at.text_area[2].value.startswith("Of 1 active projects")
 
@@ -55,12 +55,12 @@ def test_downloads_use_the_edited_sentences(db: Database) -> None:
     at = page("board_pack").run()
     at.text_area[0].set_value("Training is ahead of plan.")
     at.text_area[1].set_value("")  # cleared: left out
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Build the pack").click().run()
     assert not at.exception
     assert [b.label for b in at.download_button] == [
         "PowerPoint (.pptx)", "Printable report (.html)", "Data behind the charts (.xlsx)"]
     texts = [t.value for t in at.text_area]
-    pack = export.build_pack(db, "2025/26", date(2025, 11, 10), sentences=texts)
+    pack = build_pack(db, "2025/26", date(2025, 11, 10), sentences=texts)
     assert pack.sentences[0].text == "Training is ahead of plan."
     assert len(pack.sentences) == len(texts) - 1
     # each download is exactly the engine's file, under the engine's name (the media id is a
@@ -72,3 +72,31 @@ def test_downloads_use_the_edited_sentences(db: Database) -> None:
     assert pack.pptx_name == "NHS-Trust_PMO-board-pack_2025-26_2025-11-10.pptx"
     preview = at.get("iframe")[0].proto.srcdoc
     assert "Training is ahead of plan." in preview and "on course for" not in preview
+
+
+def test_the_trust_name_is_set_in_the_app_and_kept_in_the_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_export import fill_pack_data
+
+    from pmo_data.pack import trust_name
+    from pmo_data.store import Store
+
+    pack_store = tmp_path / "pmo.duckdb"  # its own store: the module's is shared
+    Store(pack_store).write(fill_pack_data)
+    monkeypatch.delenv("PMO_TRUST_NAME", raising=False)
+    monkeypatch.setenv("PMO_DB", str(pack_store))
+    before = Store(pack_store).current().number
+    at = page("board_pack").run()
+    at.text_input(key="bp_trust").set_value("Northshire Hospitals NHS Foundation Trust").run()
+    next(b for b in at.button if b.label == "Save the name").click().run()
+    assert not at.exception
+    assert any("Northshire Hospitals NHS Foundation Trust" in s.value for s in at.success)
+    version = Store(pack_store).current()
+    assert version.number == before + 1  # written through the versioned store
+    with Database(version.path) as handle:
+        assert trust_name(handle) == "Northshire Hospitals NHS Foundation Trust"
+        pack = build_pack(handle, "2025/26", date(2025, 11, 10))
+    assert pack.pptx_name.startswith("Northshire-Hospitals-NHS-Foundation-Trust_")
+    monkeypatch.setenv("PMO_TRUST_NAME", "Set on the server")
+    with Database(version.path) as handle:
+        assert trust_name(handle) == "Set on the server"  # the environment still wins

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import PROJECTS_CSV, page, serve, small_database
+from apptest_support import PROJECTS_CSV, page, plain, serve, small_database
 
 from pmo_data.store import Store
 
@@ -18,7 +18,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_upload_preview_then_load(db: Path) -> None:
     at = page("import_data").run()
     assert not at.exception
-    assert "Serving version **1**." in [m.value for m in at.markdown]
+    assert "Serving version **1**." in [plain(m.value) for m in at.markdown]
     upload = ("training.csv",
               b"Assignment Number,Full Name,Course Title,Course Date,Attendance Status\n"
               b"100,Jane Example,Intro to PM,01/05/2025,Attended\n"
@@ -35,7 +35,7 @@ def test_upload_preview_then_load(db: Path) -> None:
     assert "1 problems" in at.warning[0].value
     at.button[0].click().run()  # Load
     assert not at.exception
-    assert any("into version 2" in s.value for s in at.success)
+    assert any("into version 2" in plain(s.value) for s in at.success)
     assert Store(db).current().number == 2
 
 
@@ -54,7 +54,7 @@ def test_rollback_button(db: Path) -> None:
     at = page("import_data").run()
     rollback = [b for b in at.button if b.label.startswith("Roll back")][0]
     rollback.click().run()
-    assert any("Now serving version 1" in s.value for s in at.success)
+    assert any("Now serving version 1" in plain(s.value) for s in at.success)
     assert Store(db).current().number == 1
 
 
@@ -89,12 +89,12 @@ def test_mapping_step_then_saved_profile_maps_the_next_file(db: Path) -> None:
     at = page("import_data").run()
     at.file_uploader(key="uploads").set_value([("tracker.csv", TRACKER_CSV, "text/csv")]).run()
     assert not at.exception
-    assert "Map tracker.csv : tracker" in [s.value for s in at.subheader]
+    assert "Map tracker.csv : tracker" in [plain(s.value) for s in at.subheader]
     assert _select(at, "Source").value == "projects"
     assert _select(at, "project_id *").value == "Scheme Ref"
     assert _select(at, "planned_end_date *").value == "Target finish"
     assert _select(at, "Not started (1 rows)").value == "Pipeline"  # unknown stage word
-    assert any("Required columns not mapped: project_name" in w.value for w in at.warning)
+    assert any("Required columns not mapped: project_name" in plain(w.value) for w in at.warning)
     save = next(b for b in at.button if b.label == "Save profile")
     assert save.disabled
     _select(at, "project_name *").set_value("Scheme").run()
@@ -108,15 +108,16 @@ def test_mapping_step_then_saved_profile_maps_the_next_file(db: Path) -> None:
     name.set_value("Scheme tracker").run()
     next(b for b in at.button if b.label == "Save profile").click().run()
     assert not at.exception
-    assert any(s.value.startswith("Saved profile Scheme tracker (version 2)") for s in at.success)
-    assert "Map tracker.csv : tracker" not in [s.value for s in at.subheader]
+    assert any(plain(s.value).startswith("Saved profile Scheme tracker (version 2)")
+               for s in at.success)
+    assert "Map tracker.csv : tracker" not in [plain(s.value) for s in at.subheader]
     assert at.dataframe[0].value["Message"].iloc[0] == "profile Scheme tracker"
     second = TRACKER_CSV.replace(b"31/02/2026", b"28/02/2026")
     at.file_uploader(key="uploads").set_value([("april.csv", second, "text/csv")]).run()
     assert at.dataframe[0].value["Message"].iloc[0] == "profile Scheme tracker"
     next(b for b in at.button if b.label == "Load").click().run()
     assert not at.exception
-    lines = [s.value for s in at.success]
+    lines = [plain(s.value) for s in at.success]
     assert any(line.startswith("april.csv:april: projects (profile Scheme tracker), 2 rows read, "
                                "2 valid") for line in lines)
     assert Store(db).current().number == 3
@@ -158,7 +159,7 @@ def test_project_file_upload_shows_the_project_and_milestones(db: Path, tmp_path
     assert sheets["Message"].iloc[0].startswith("project file read with MPXJ: 6 tasks, "
                                                 "2 milestones")
     next(b for b in at.button if b.label == "Load").click().run()
-    assert any("loaded 3 rows into version 2" in s.value for s in at.success)
+    assert any("loaded 3 rows into version 2" in plain(s.value) for s in at.success)
 
 
 def test_peer_snapshots_upload_loads_good_files_and_names_bad_ones(db: Path,
@@ -178,11 +179,11 @@ def test_peer_snapshots_upload_loads_good_files_and_names_bad_ones(db: Path,
         ("projects.csv", PROJECTS_CSV.encode(), "text/csv")]).run()
     at.button(key="load_snapshots").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        "projects\\.csv\\: not a benchmarking snapshot \\(no schema\\_version column\\); "
-        "nothing loaded from this file"]
-    assert [s.value for s in at.success][-2:] == [
-        "loaded RA1 Eastmoor NHS Trust 2025/26 from pmo\\-benchmark\\-RA1\\-2025\\-26\\.parquet",
+    assert [plain(e.value) for e in at.error] == [
+        "projects.csv: not a benchmarking snapshot (no schema_version column); nothing loaded "
+        "from this file"]
+    assert [plain(s.value) for s in at.success][-2:] == [
+        "loaded RA1 Eastmoor NHS Trust 2025/26 from pmo-benchmark-RA1-2025-26.parquet",
         "1 snapshot loaded as version 2"]
     from pmo_data.db import Database
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_support import engine, metric_values, run_filtered, serve_tables
+from apptest_support import engine, metric_values, plain, run_filtered, serve_tables
 from streamlit.testing.v1 import AppTest
 from test_portfolio import AT, FY, portfolio_tables
 
@@ -76,7 +76,7 @@ def test_charts_and_their_summaries(db_path: Path) -> None:
               for c in at.get("plotly_chart")]
     assert titles == ["Latest RAG by service group", "Stage pipeline",
                       "Milestone slippage against baseline", "Planned against forecast end"]
-    captions = [c.value for c in at.caption]
+    captions = [plain(c.value) for c in at.caption]
     assert "5 projects in 2 service groups; 2 Red, most in Surgery (2)." in captions
     assert any(c.startswith("Median slippage 10 days late over 5 milestones") for c in captions)
     at.radio(key="pf_timeline_sort").set_value("planned_end").run()
@@ -90,14 +90,14 @@ def test_rag_integrity_thresholds(db_path: Path) -> None:
     # Amber/Green (M7's baseline 1 January passed 180 days ago with no actual, over 30).
     with engine(db_path) as db:
         assert sorted(governance.rag_integrity(db, AT)["project_id"]) == ["P2", "P7"]
-    assert "**Projects flagged: 2**" in [m.value for m in at.markdown]
+    assert "**Projects flagged: 2**" in [plain(m.value) for m in at.markdown]
     assert sorted(at.dataframe[1].value["link"]) == ["portfolio?project=P2",
                                                      "portfolio?project=P7"]
     at.number_input(key="pf_overdue_days").set_value(200).run()  # 180 is not over 200
-    assert "**Projects flagged: 1**" in [m.value for m in at.markdown]
+    assert "**Projects flagged: 1**" in [plain(m.value) for m in at.markdown]
     assert list(at.dataframe[1].value["link"]) == ["portfolio?project=P2"]
     at.number_input(key="pf_report_age").set_value(60).run()  # 46 is not over 60
-    assert "**Projects flagged: 0**" in [m.value for m in at.markdown]
+    assert "**Projects flagged: 0**" in [plain(m.value) for m in at.markdown]
 
 
 def test_drill_down_from_a_link(db_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_drill_down_from_a_link(db_path: Path) -> None:
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"]
               for c in at.get("plotly_chart")]
     assert "Highlight report history: P1" in titles
-    captions = [c.value for c in at.caption]
+    captions = [plain(c.value) for c in at.caption]
     assert ("P1: 2 highlight reports from 30 Apr 2025 to 31 May 2025; latest overall RAG Red "
             "(was Amber); Red in 1 of them.") in captions
     assert ("From the highlight report of 30 Apr 2025 by PM. The latest report has no "

@@ -139,7 +139,7 @@ def test_raid_trend_chart():
     assert [t.name for t in chart.figure.data] == ["Raised in month", "Closed in month",
                                                    "Open at month end"]
     assert list(chart.figure.data[2].y) == [4, 4, 5]
-    assert chart.summary == ("Risks open at the end of February 2026: 5 (+1 since December "
+    assert chart.summary == ("Risks open at the end of Feb 2026: 5 (+1 since Dec "
                              "2025); 4 raised and 2 closed over 3 months.")
 
 
@@ -151,7 +151,7 @@ def test_rag_mix_chart():
     red = chart.figure.data[0]
     assert red.name == "Red" and red.marker.color == RAG_COLOURS["Red"]
     assert list(red.x) == [3, 2] and list(red.y) == ["31 Jan 2026", "28 Feb 2026"]
-    assert chart.summary == ("Live projects: 7 on 31 Jan 2026 and 7 on 28 Feb 2026; Red 3 to "
+    assert chart.summary == ("Active projects: 7 on 31 Jan 2026 and 7 on 28 Feb 2026; Red 3 to "
                              "2; Green 3 to 2.")
 
 
@@ -186,3 +186,14 @@ def test_overrun_chart():
     assert chart.summary == ("Across all 4 closed projects the median overrun is 15 days and "
                              "the 80th percentile 52 days; worst 80th percentile: Medicine "
                              "(68 days).")
+
+
+def test_raid_trend_chart_does_not_claim_the_end_of_a_running_month() -> None:
+    table = pd.DataFrame({"month": [date(2026, 11, 1), date(2026, 12, 1)],
+                          "month_end": [date(2026, 11, 30), date(2026, 12, 2)],
+                          "raised": [2, 1], "closed_in_month": [0, 0],
+                          "open_at_month_end": [5, 6]})
+    summary = charts.raid_trend_chart(table, "Risks").summary
+    assert summary.startswith("Risks open on 2 Dec 2026: 6 (+1 since Nov 2026)")
+    ended = charts.raid_trend_chart(table.iloc[:1], "Risks").summary
+    assert ended.startswith("Risks open at the end of Nov 2026: 5")

@@ -42,9 +42,9 @@ def _cell(html: str, kpi: str, fy: str, part: str) -> tuple[str, str]:
 
 def test_grid_html_cells() -> None:
     html = charts.grid_html(GRID)
-    assert _cell(html, "EVENTS", "2024/25", "target")[1] == "20"
-    assert _cell(html, "EVENTS", "2024/25", "actual")[1] == "24"
-    assert _cell(html, "EVENTS", "2025/26", "actual")[1] == "6  to date"
+    assert _cell(html, "EVENTS", "2024/25", "target")[1] == "20 events"
+    assert _cell(html, "EVENTS", "2024/25", "actual")[1] == "24 events"
+    assert _cell(html, "EVENTS", "2025/26", "actual")[1] == "6 events  to date"
     assert _cell(html, "ADOPTION", "2024/25", "actual")[1] == "70%"
     assert _cell(html, "ADOPTION", "2025/26", "target")[1] == ""  # no target: blank, not 0
     attrs, text = _cell(html, "EVENTS", "2025/26", "status")

@@ -223,16 +223,16 @@ def test_count_with_a_column_dimension_has_an_all_column(db: Database) -> None:
 def test_sum_mean_median_of_a_money_column(db: Database) -> None:
     by = ("service_group",)
     total = explore.pivot(db, "projects", rows=by, measure="budget_gbp", aggregation="sum")
-    sums = dict(zip(total.table["service_group"], total.table["Sum of budget_gbp"],
+    sums = dict(zip(total.table["service_group"], total.table["Sum of Budget gbp"],
                     strict=True))
     # Medicine 100 + 300 = 400; Surgery 50; blank group has no budget: missing, not 0
     assert sums["Medicine"] == 400 and sums["Surgery"] == 50
-    assert math.isnan(total.table["Sum of budget_gbp"].iloc[-1])
+    assert math.isnan(total.table["Sum of Budget gbp"].iloc[-1])
     mean = explore.pivot(db, "projects", measure="budget_gbp", aggregation="mean")
     # (100 + 300 + 50) / 3 = 150 (blank left out)
-    assert mean.table["Mean of budget_gbp"].iloc[0] == 150.0
+    assert mean.table["Mean of Budget gbp"].iloc[0] == 150.0
     median = explore.pivot(db, "projects", measure="budget_gbp", aggregation="median")
-    assert median.table["Median of budget_gbp"].iloc[0] == 100.0  # 50, 100, 300
+    assert median.table["Median of Budget gbp"].iloc[0] == 100.0  # 50, 100, 300
 
 
 def test_count_of_a_measure_and_distinct_count(db: Database) -> None:
@@ -279,7 +279,7 @@ def test_pivot_long_and_chart_follow_the_table(db: Database) -> None:
     assert list(traces["Amber"].y) == [1.0, 1.0, 0.0]
     assert chart.figure.layout.barmode == "stack"
     # totals (All): Medicine 2, Surgery 1, blank 1
-    assert chart.summary.startswith("Count of rows by service_group and latest_overall_rag: "
+    assert chart.summary.startswith("Count of rows by Service group and Latest overall rag: "
                                     "highest Medicine (2), lowest Surgery (1); 3 groups")
 
 
@@ -463,3 +463,44 @@ def test_schema_browser_lists_tables_views_and_meanings(db: Database) -> None:
     assert "meta" not in tables
     row = schema[(schema["Table"] == "projects") & (schema["Column"] == "stage")].iloc[0]
     assert row["Meaning"] == "Lifecycle stage." and row["Type"] == "VARCHAR"
+
+
+def test_values_in_different_units_are_not_added_up(db: Database) -> None:
+    # B1 is a Cash-releasing saving (blank unit: pounds), B2 a Safety benefit with no unit
+    for name in ("benefits", "benefits_with_project"):
+        for aggregation in ("sum", "mean", "median"):
+            with pytest.raises(ValueError, match=r"in 2 different units \(no unit, £\).*"
+                                                 r"group the rows or the columns by unit"):
+                explore.pivot(db, name, measure="realised_value", aggregation=aggregation)
+        # both units are blank: grouping by unit alone still mixes pounds and no unit
+        with pytest.raises(ValueError, match="different units"):
+            explore.pivot(db, name, rows=("unit",), measure="realised_value",
+                          aggregation="sum")
+        split = explore.pivot(db, name, rows=("unit", "category"), measure="realised_value",
+                              aggregation="sum")
+        assert sorted(split.table["Sum of Realised value"]) == [5.0, 250.0]
+        by_column = explore.pivot(db, name, rows=("category",), column="unit",
+                                  measure="realised_value", aggregation="sum")
+        assert by_column.source_rows == 2
+        one = explore.pivot(db, name, measure="realised_value", aggregation="sum",
+                            filters=(explore.Filter("category", "in", ("Cash-releasing",)),))
+        assert one.table.iloc[0, 0] == 250.0
+        # counting is not adding: allowed across units
+        assert explore.pivot(db, name, measure="realised_value").table.iloc[0, 0] == 2
+
+
+def test_a_split_by_unit_column_keeps_cells_but_withholds_the_total(db: Database) -> None:
+    from pmo_data.charts.explore import pivot_chart
+
+    result = explore.pivot(db, "benefits_with_project", rows=("category",), column="unit",
+                           measure="realised_value", aggregation="sum")
+    # one category per row: each row has one unit, so the All column is kept
+    assert not result.total_withheld
+    mixed = explore.pivot(db, "benefits_with_project", column="category",
+                          measure="realised_value", aggregation="sum")
+    # one row over both categories: pounds and no unit -> no All total, bars not stacked
+    assert mixed.total_withheld and math.isnan(mixed.table["All"].iloc[0])
+    assert list(mixed.table.iloc[0, :2]) == [250.0, 5.0]
+    chart = pivot_chart(mixed)
+    assert chart.figure.layout.barmode == "group"
+    assert "different units, so no group has a total" in chart.summary

@@ -13,9 +13,9 @@ import pytest
 from pptx import Presentation
 from test_export import AS_AT, FY, fill_pack_data
 
-from pmo_data import export
 from pmo_data.cli import main
 from pmo_data.db import Database
+from pmo_data.pack import build_pack
 from pmo_data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ def test_writes_three_files_matching_the_engine(store_db: Path, tmp_path: Path,
     assert [Path(p).name for p in printed] == names
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     with Database(Store(store_db).current().path) as db:
-        engine = export.build_pack(db, FY, AS_AT)
+        engine = build_pack(db, FY, AS_AT)
     # same database and parameters: the same bytes (no "now" inside)
     assert (out / names[0]).read_bytes() == engine.pptx
     assert (out / names[1]).read_bytes() == engine.html

@@ -390,11 +390,14 @@ def history_db(tmp_path: Path) -> Database:
 
 def test_reporting_dates_and_default_comparison(history_db):
     assert gov.reporting_dates(history_db) == [D2, D1, date(2026, 1, 15), date(2025, 12, 31)]
-    assert gov.default_comparison(history_db, as_at=D2) == (D1, D2)
+    # the previous report date (one calendar month earlier) and the as-at date, as on the
+    # Overview and in the board pack
+    assert gov.default_comparison(history_db, as_at=D2) == (date(2026, 1, 28), D2)
+    assert gov.default_comparison(history_db, as_at=date(2026, 3, 31)) == (
+        date(2026, 2, 28), date(2026, 3, 31))
     assert gov.default_comparison(history_db, as_at=date(2026, 2, 10)) == (
-        date(2026, 1, 15), D1)
-    assert gov.default_comparison(history_db, as_at=date(2025, 1, 1)) == (
-        date(2025, 12, 31), date(2026, 1, 15))
+        date(2026, 1, 10), date(2026, 2, 10))
+    assert gov.default_comparison(history_db, as_at=D2, service_group="Nowhere") is None
 
 
 def test_portfolio_diff(history_db):
@@ -426,9 +429,10 @@ def test_portfolio_diff_rag_counts_and_swapped_dates(history_db):
     counts = diff.rag_counts.set_index("overall_rag")
     assert list(counts.index) == ["Red", "Amber/Red", "Amber", "Amber/Green", "Green", "Blue",
                                   "Not reported"]
-    # live at D1: H1 G, H2 R, H3 R, H4 G, H6 G, H8 R, H9 A/R
+    # active at D1 (the catalogue's population: today's stage, so H6, Closed since, is not):
+    # H1 G, H2 R, H3 R, H4 G, H8 R, H9 A/R
     assert dict(counts["before"][counts["before"] > 0]) == {"Red": 3, "Amber/Red": 1,
-                                                            "Green": 3}
+                                                            "Green": 2}
     # live at D2: H1 R, H2 A, H3 R, H4 G (last known), H5 A, H8 NR, H9 G
     assert dict(counts["after"][counts["after"] > 0]) == {"Red": 2, "Amber": 2, "Green": 2,
                                                           "Not reported": 1}

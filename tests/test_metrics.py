@@ -413,7 +413,9 @@ def test_as_at_defaults_to_latest_data_date(db: Database) -> None:
 
 
 def test_freshness(db: Database) -> None:
-    fresh = m.source_freshness(db)
+    from pmo_data import freshness
+
+    fresh = freshness.source_freshness(db)
     assert fresh["training"] == date(2025, 9, 10)
     assert fresh["status_reports"] == date(2025, 6, 15)
     assert fresh["service_requests"] == date(2025, 9, 1)
@@ -423,7 +425,10 @@ def test_freshness(db: Database) -> None:
     # A metric's freshness is its source's latest date on or before the as-at date.
     mv = m.highlight_compliance(db, "2025/26", date(2025, 6, 1))
     assert mv.freshness == date(2025, 5, 30)
-    assert m.last_import(db)["training"] is None
+    assert freshness.last_import(db)["training"] is None
+    # capped: as at 1 June, the training data date is the latest session by then
+    assert freshness.data_dates(db, ("training",), date(2025, 6, 1))["training"] <= date(
+        2025, 6, 1)
 
 
 def test_service_groups_and_financial_years(db: Database) -> None:
@@ -474,9 +479,11 @@ def test_monthly_trained_staff(db: Database) -> None:
         (date(2025, 6, 1), 0),  # sessions (two DNAs) but nobody attended: 0
         (date(2025, 7, 1), 1),  # S3
         (date(2025, 8, 1), 0),  # a cancelled place: a session, nobody attended
-        (date(2025, 9, 1), 1),  # S2 again
+        (date(2025, 9, 1), 0),  # S2 again: trained already this year, counted in May
         (date(2025, 10, 1), 0),  # a booking only
     ]
+    # the months of 2025/26 add up to the year's distinct staff trained
+    assert sum(v for _, v in series) == m.trained_staff(db, "2025/26", date(2025, 10, 31)).value
     # March 2025 (S1) is before the start; no month is invented outside the data.
     assert m.monthly_series(db, "TRAINED_STAFF", date(2024, 1, 1), date(2025, 3, 31)) == [
         (date(2025, 3, 1), 1)]
@@ -531,9 +538,10 @@ def test_monthly_series_unsupported_code(db: Database) -> None:
 def test_monthly_series_service_group(db: Database) -> None:
     series = m.monthly_series(db, "TRAINED_STAFF", date(2025, 4, 1), date(2025, 9, 30),
                               "Medicine")
-    # Medicine: S2 in May and September; the other months have (Surgery) sessions -> 0.
+    # Medicine: S2 in May and again in September (counted in May, the first time this
+    # year); the other months have (Surgery) sessions -> 0.
     assert series == [(date(2025, 4, 1), 0), (date(2025, 5, 1), 1), (date(2025, 6, 1), 0),
-                      (date(2025, 7, 1), 0), (date(2025, 8, 1), 0), (date(2025, 9, 1), 1)]
+                      (date(2025, 7, 1), 0), (date(2025, 8, 1), 0), (date(2025, 9, 1), 0)]
 
 
 # --- page helpers ----------------------------------------------------------------------------
@@ -586,7 +594,9 @@ def test_rag_direction(before: str, after: str, direction: str) -> None:
 
 def test_previous_fy_and_leap_day() -> None:
     assert m.previous_fy("2025/26") == "2024/25"
-    assert m._one_year_earlier(date(2028, 2, 29)) == date(2027, 2, 28)
+    from pmo_data.periods import one_year_earlier
+
+    assert one_year_earlier(date(2028, 2, 29)) == date(2027, 2, 28)
 
 
 def test_to_dict_portfolio_rag(db: Database) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from pmo_data.cli import main
 from pmo_data.db import Database, insert_rows
-from pmo_data.metrics import CATALOGUE, last_import
+from pmo_data.freshness import last_import
+from pmo_data.metrics import CATALOGUE
 from pmo_data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -99,11 +99,11 @@ def test_freshness_text() -> None:
 
 
 def test_spc_window_uses_complete_months() -> None:
-    # 30 June is a month end: 24 months July 2023 - June 2025.
-    assert ov.spc_window(date(2025, 6, 30)) == (date(2023, 7, 1), date(2025, 6, 30))
+    # The window every surface uses (pmo_data.spc_rules): 60 complete months.
+    # 30 June is a month end: July 2020 - June 2025.
+    assert ov.spc_window(date(2025, 6, 30)) == (date(2020, 7, 1), date(2025, 6, 30))
     # 10 June: June is a part month, so the window ends 31 May.
-    assert ov.spc_window(date(2025, 6, 10)) == (date(2023, 6, 1), date(2025, 5, 31))
-    assert ov.spc_window(date(2025, 1, 31), months=1) == (date(2025, 1, 1), date(2025, 1, 31))
+    assert ov.spc_window(date(2025, 6, 10)) == (date(2020, 6, 1), date(2025, 5, 31))
 
 
 def test_monthly_target() -> None:
@@ -131,7 +131,7 @@ def test_trained_staff_tile(tiles: dict[str, ov.Tile]) -> None:
     # FY 2025/26 to 30 June: April 4 + May 6 + June 30 = 40 different people.
     assert t.value_text == "40"
     # YTD target 120 x 3 whole months / 12 = 30; 40 >= 30.
-    assert t.target_text == "Year-to-date target 30 (120 a year): ahead"
+    assert t.target_text == "Year-to-date target 30 (120 a year): On track"
     assert t.target_met is True
     # 2024/25 to 30 June 2024: 4 + 6 + 4 = 14; 40 - 14 = +26, up is better.
     assert (t.delta_text, t.delta_description, t.delta_color, t.delta_arrow) == (
@@ -158,7 +158,7 @@ def test_rate_tiles(tiles: dict[str, ov.Tile]) -> None:
     compliance = tiles["HIGHLIGHT_COMPLIANCE"]
     # Active P1, P2, P3, P7, P8; reported since 30 May: P1 (31 May), P7 (30 June): 2/5.
     assert compliance.value_text == "40%"
-    assert compliance.target_text == "Target 90%: not met" and compliance.target_met is False
+    assert compliance.target_text == "Target 90%: Off track" and compliance.target_met is False
     # Its monthly series has fewer than 13 months: no icons, and the reason is given.
     assert compliance.variation_icon is None and compliance.assurance_icon is None
     assert compliance.spc_text and "13" in compliance.spc_text
@@ -188,7 +188,7 @@ def test_plan_kpi_tile(tiles: dict[str, ov.Tile]) -> None:
     t = tiles["HUB_VIEWS"]
     # April 100 + May 150 = 250 views; YTD target 1,200 x 3 / 12 = 300: behind.
     assert (t.name, t.value_text) == ("Hub views", "250 views")
-    assert t.target_text == "Year-to-date target 300 views (1,200 views a year): behind"
+    assert t.target_text == "Year-to-date target 300 views (1,200 views a year): Off track"
     assert t.delta_text is None  # no 2024/25 figure
     assert t.freshness_text == "KPI data up to May 2025"
     assert t.variation_icon is None  # two months only
@@ -218,7 +218,7 @@ def test_make_tile_without_change() -> None:
                      AT, AT, FY, previous=prev)
     t = ov.make_tile(defn, mv)
     assert (t.delta_text, t.delta_color, t.delta_arrow) == ("No change", "off", "off")
-    assert t.target_text == "Target 2: not met" and t.target_met is False  # 3 > 2, down
+    assert t.target_text == "Target 2: Off track" and t.target_met is False  # 3 > 2, down
     assert t.variation_icon is None and t.spc_text is None
 
 

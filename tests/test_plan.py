@@ -87,8 +87,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
-    (114, "count", "114"), (114.0, "staff", "114"), (92.345, "%", "92.3%"),
-    (90, "percent", "90%"), (1234.5, "£", "£1,234.5"), (6000, "views", "6,000"),
+    (114, "count", "114"), (114.0, "staff", "114 staff"), (92.345, "%", "92.3%"),
+    (90, "percent", "90%"), (1234.6, "£", "£1,235"), (6000, "views", "6,000 views"),
     (12, "days", "12 days"), (None, "count", "no data"), (0, "count", "0"),
 ])
 def test_format_value(value: float | None, unit: str, text: str) -> None:
@@ -215,7 +215,7 @@ def test_grid_frame(db: Database) -> None:
     assert list(frame.index) == ["Staff trained", "Network events", "Platform adoption",
                                  "Days to start"]
     year = "2025/26: Year one: come together"
-    assert frame.loc["Network events", (year, "Actual")] == "6 to date"
+    assert frame.loc["Network events", (year, "Actual")] == "6 events to date"
     assert frame.loc["Platform adoption", (year, "Target")] == "80%"
     assert frame.loc["Platform adoption", ("2024/25", "Actual")] == "70%"
     assert pd.isna(frame.loc["Staff trained", ("2024/25", "Target")])  # no target: blank
@@ -266,15 +266,14 @@ def test_monthly_target() -> None:
     assert plan.monthly_target(None, "divide") is None
 
 
-@pytest.mark.parametrize(("as_at", "percent", "end"), [
-    (date(2025, 9, 30), False, date(2025, 9, 30)),  # a month's last day: complete
-    (date(2025, 9, 15), False, date(2025, 8, 31)),  # a part month is left out of counts
-    (date(2025, 9, 15), True, date(2025, 9, 15)),  # ... but kept for percentages
-    (date(2025, 3, 1), False, date(2025, 2, 28)),
-    (date(2024, 2, 29), False, date(2024, 2, 29)),  # leap day is February's last
+@pytest.mark.parametrize(("as_at", "end"), [
+    (date(2025, 9, 30), date(2025, 9, 30)),  # a month's last day: complete
+    (date(2025, 9, 15), date(2025, 8, 31)),  # a part month is left out, percentages too
+    (date(2025, 3, 1), date(2025, 2, 28)),
+    (date(2024, 2, 29), date(2024, 2, 29)),  # leap day is February's last
 ])
-def test_series_end(as_at: date, percent: bool, end: date) -> None:
-    assert plan.series_end(as_at, percent) == end
+def test_series_end(as_at: date, end: date) -> None:
+    assert plan.series_end(as_at) == end
 
 
 def test_kpi_spc_counts(db: Database) -> None:
@@ -302,21 +301,24 @@ def test_kpi_spc_part_month_and_options(db: Database) -> None:
 
 def test_kpi_spc_percentage(db: Database) -> None:
     k = plan.kpi_spc(db, "ADOPTION", date(2025, 9, 15))
-    assert k.months[-1] == date(2025, 9, 1)  # percentages keep the as-at month
+    # a part month is left out for percentages too (one window rule for every measure)
+    assert k.months[-1] == date(2025, 8, 1)
     assert (k.unit, k.monthly_target, k.target_rule) == ("%", 80.0, "as_is")
-    assert len(k.values) == 12 and k.result.variation_icon is None  # too few for limits
+    assert len(k.values) == 11 and k.result.variation_icon is None  # too few for limits
 
 
 def test_kpi_spc_builtin_and_no_data(db: Database) -> None:
     k = plan.kpi_spc(db, "TRAINED_STAFF", AS_AT)
-    # Months with training rows up to 30 Sep 2025 (omitted when there are none):
-    # May 2024 (H: 1), Mar 2025 (G: 1), May 2025 (A: 1; B DNA), Jun 2025 (B: 1; C cancelled),
-    # Jul 2025 (D, A: 2), Aug 2025 (E DNA only: 0).
+    # Months with training rows up to 30 Sep 2025 (omitted when there are none), counting
+    # people trained for the first time in their FY: May 2024 (H: 1), Mar 2025 (G: 1),
+    # May 2025 (A: 1; B DNA), Jun 2025 (B: 1; C cancelled), Jul 2025 (D; A again: 1),
+    # Aug 2025 (E DNA only: 0). 2025/26 adds up to its TRAINED_STAFF, 3 (A, B, D).
     assert k.months == (date(2024, 5, 1), date(2025, 3, 1), date(2025, 5, 1),
                         date(2025, 6, 1), date(2025, 7, 1), date(2025, 8, 1))
-    assert k.values == (1.0, 1.0, 1.0, 1.0, 2.0, 0.0)
+    assert k.values == (1.0, 1.0, 1.0, 1.0, 1.0, 0.0)
+    assert sum(k.values[2:]) == metrics.trained_staff(db, "2025/26", AS_AT).value
     assert k.monthly_target == 10.0  # 120 / 12
-    assert k.title == "Staff trained per month"
+    assert k.title == "Staff trained per month (first time in the year)"
     empty = plan.kpi_spc(db, "PROJECTS_SUPPORTED", AS_AT)
     assert empty.values == () and empty.monthly_target is None
     assert not empty.result.has_limits

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest_support import ROOT, app, page, small_database
+from apptest_support import ROOT, app, page, plain, small_database
 from streamlit.testing.v1 import AppTest
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
@@ -85,7 +85,7 @@ def test_signed_out_users_see_only_a_sign_in_button() -> None:
     at = signed_in(app(), None).run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
-    assert [t.value for t in at.title] == ["PMO dashboard"]
+    assert [plain(t.value) for t in at.title] == ["PMO dashboard"]
     assert len(at.dataframe) == 0 and len(at.get("plotly_chart")) == 0
     assert len(at.metric) == 0 and len(at.sidebar.selectbox) == 0  # no data, no filters
 
@@ -97,7 +97,7 @@ def test_signed_out_deep_links_show_no_data(path: str) -> None:
     at = signed_in(app(), None).run()
     at.switch_page(path).run()
     assert not at.exception
-    assert "Sign in" in [b.label for b in at.button] or [e.value for e in at.error] == [
+    assert "Sign in" in [b.label for b in at.button] or [plain(e.value) for e in at.error] == [
         NO_ACCESS], path
     assert len(at.dataframe) == 0 and len(at.metric) == 0, path
     assert len(at.get("file_uploader")) == 0 and len(at.text_area) == 0, path
@@ -106,14 +106,14 @@ def test_signed_out_deep_links_show_no_data(path: str) -> None:
 def test_signed_out_users_cannot_open_a_page_directly() -> None:
     at = signed_in(page("import_data"), None).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [NO_ACCESS]
+    assert [plain(e.value) for e in at.error] == [NO_ACCESS]
     assert len(at.get("file_uploader")) == 0
 
 
 def test_unknown_users_are_told_and_can_sign_out() -> None:
     at = signed_in(app(), UNKNOWN).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         f"{UNKNOWN} has no access to this dashboard. Ask the PMO to add you to the access list."]
     assert [b.label for b in at.button] == ["Sign out"]
     assert len(at.dataframe) == 0 and len(at.metric) == 0
@@ -124,7 +124,7 @@ def test_unknown_users_are_told_and_can_sign_out() -> None:
 def test_viewers_see_the_dashboards_but_not_import() -> None:
     at = signed_in(app(), VIEWER).run()
     assert not at.exception
-    assert f"Signed in as {VIEWER} (viewer)." in [c.value for c in at.sidebar.caption]
+    assert f"Signed in as {VIEWER} (viewer)." in [plain(c.value) for c in at.sidebar.caption]
     offered = pages_offered(at)
     assert offered == set(NAV_PAGES) - {"pages/import_data.py"}
     for path in sorted(offered):  # every dashboard opens for a viewer
@@ -136,7 +136,7 @@ def test_viewers_see_the_dashboards_but_not_import() -> None:
 def test_viewers_cannot_use_import_or_rollback_even_by_address() -> None:
     at = signed_in(page("import_data"), VIEWER).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [NO_ACCESS]
+    assert [plain(e.value) for e in at.error] == [NO_ACCESS]
     assert len(at.get("file_uploader")) == 0
     assert not [b for b in at.button if b.label.startswith("Roll back")]
 
@@ -155,7 +155,7 @@ def test_viewers_get_no_sql_box_importers_do() -> None:
 def test_importers_and_admins_see_import_with_rollback(email: str, role: str) -> None:
     at = signed_in(app(), email).run()
     assert not at.exception
-    assert f"Signed in as {email} ({role})." in [c.value for c in at.sidebar.caption]
+    assert f"Signed in as {email} ({role})." in [plain(c.value) for c in at.sidebar.caption]
     assert pages_offered(at) == set(NAV_PAGES)
     at.switch_page("pages/import_data.py").run()
     assert not at.exception and not at.error
@@ -175,7 +175,7 @@ def test_with_sign_in_off_a_notice_says_so_and_everything_is_open() -> None:
     at = app().run()  # no [auth] secrets: local mode
     assert not at.exception
     assert ("Sign-in is off (local mode): only this computer can open the app."
-            in [c.value for c in at.sidebar.caption])
+            in [plain(c.value) for c in at.sidebar.caption])
     assert not [b for b in at.button if b.label in ("Sign in", "Sign out")]
     assert pages_offered(at) == set(NAV_PAGES)
     at = page("explore").run()
@@ -252,6 +252,6 @@ def test_every_page_checks_the_role_itself(name: str, email: str | None) -> None
     # the finding: pages had no role check of their own, only dashboard.py gated them
     at = signed_in(page(name), email).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [NO_ACCESS], name
+    assert [plain(e.value) for e in at.error] == [NO_ACCESS], name
     assert len(at.dataframe) == 0 and len(at.metric) == 0 and len(at.title) == 0, name
     assert len(at.get("plotly_chart")) == 0 and len(at.get("file_uploader")) == 0, name

@@ -37,8 +37,47 @@ def test_md_round_trips_through_streamlit_markdown_as_the_same_characters() -> N
     import re
 
     for value in HOSTILE:
-        unescaped = re.sub(r"\\(.)", r"\1", text.md(value))
+        unescaped = re.sub(r"\\(.)", r"\1", text.md(value)).replace(text.WORD_JOINER, "")
         assert unescaped == " ".join(value.replace("\r\n", "\n").split("\n"))
+
+
+@pytest.mark.parametrize("value", ["http://evil.example/x", "see HTTPS://a.b", "www.evil.example",
+                                   "ftp://f.example", "x www.y.z"])
+def test_md_breaks_autolinks(value: str) -> None:
+    # GFM links bare addresses after escapes are read: a word joiner must split the scheme
+    import re
+
+    read = re.sub(r"\\(.)", r"\1", text.md(value))
+    assert not re.search(r"(?i)\b(https?://|ftp://|www\.)", read)
+    assert read.replace(text.WORD_JOINER, "") == value
+
+
+def test_md_leaves_words_like_schemes_alone() -> None:
+    assert text.md("httpd and wwwx") == "httpd and wwwx"
+
+
+@pytest.mark.parametrize("value, safe", [
+    ("a<br>b", "a<br>b"), ("<b>x</b>", "<b>x</b>"), ("%{y}<extra></extra>", "%{y}<extra></extra>"),
+    ("<a href='h'>h</a>", "&lt;a href='h'&gt;h&lt;/a&gt;"), ("<img src=j>", "&lt;img src=j&gt;"),
+    ('<span style="c">s</span>', '&lt;span style="c"&gt;s&lt;/span&gt;'),
+    ("<b onclick=x>", "&lt;b onclick=x&gt;"), ("a < b > c", "a &lt; b &gt; c"), ("x<", "x&lt;"),
+])
+def test_plotly_markup_keeps_only_bare_safe_tags(value: str, safe: str) -> None:
+    assert text.plotly_markup(value) == safe
+
+
+def test_escape_axes_escapes_titles_annotations_and_category_positions() -> None:
+    bad = "<a href='h'>G</a>"
+    layout = text.escape_axes({
+        "title": {"text": bad}, "xaxis": {"title": {"text": bad}, "ticktext": [bad]},
+        "legend": {"title": {"text": bad}},
+        "annotations": [{"x": 1, "y": bad, "text": f"<b>{bad}</b>"}],
+        "shapes": [{"y0": bad, "y1": bad, "x0": 0}]})
+    esc = text.html(bad)
+    assert layout["title"]["text"] == layout["xaxis"]["title"]["text"] == esc
+    assert layout["xaxis"]["ticktext"] == [esc] and layout["legend"]["title"]["text"] == esc
+    assert layout["annotations"][0] == {"x": 1, "y": esc, "text": f"<b>{esc}</b>"}
+    assert layout["shapes"][0] == {"y0": esc, "y1": esc, "x0": 0}
 
 
 def test_md_of_none_and_numbers() -> None:
@@ -71,3 +110,11 @@ def test_every_figure_escapes_its_data_fields() -> None:
     assert "<a href" not in spec and "&lt;a href=" in spec
     # the app's own templates keep their markup
     assert "%{x}: %{customdata[0]}<extra></extra>" in spec
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("-5.4 pts", "-5\\.4 pts"), ("+£1,200", "+£1,200"), ("-£295,350", "-£295,350"),
+    ("No change", "No change"), ("- item", "\\- item"), ("+3 [x](y)", "+3 \\[x\\]\\(y\\)"),
+])
+def test_md_signed_keeps_the_sign_a_metric_reads(value: str, shown: str) -> None:
+    assert text.md_signed(value) == shown

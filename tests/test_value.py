@@ -441,6 +441,10 @@ def test_training_reach_filtered(vdb: Database) -> None:
 
 
 def test_data_dates(vdb: Database) -> None:
-    dates = value.data_dates(vdb)
+    dates = value.data_dates(vdb, D(2030, 1, 1))
     assert dates["highlight report"] == D(2025, 11, 25)
     assert dates["service log"] == D(2025, 11, 5)
+    # worked out at a date: nothing after it counts
+    earlier = value.data_dates(vdb, D(2025, 11, 10))
+    assert earlier["highlight report"] < D(2025, 11, 25) and earlier["service log"] == D(
+        2025, 11, 5)

@@ -21,7 +21,7 @@ from pmo_data.charts.palette import (
     NHS_WHITE,
     RAG_COLOURS,
 )
-from pmo_data.explore import PivotResult, dataset, pivot_long
+from pmo_data.explore import PivotResult, column_label, dataset, pivot_long
 from pmo_data.text import html
 
 #: Most bar groups drawn; the table still has every row.
@@ -56,10 +56,13 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
     groups = list(dict.fromkeys(long["group"]))
     shown = groups[:MAX_BAR_GROUPS]
     series = list(dict.fromkeys(long["series"]))
-    stacked = result.aggregation in ("count", "sum") and result.column is not None
-    by = " and ".join(result.rows) if result.rows else "all rows"
-    heading = title or (f"{result.value_label} by {by}"
-                        + (f" and {result.column}" if result.column else ""))
+    # stacked only when the bars add up to something: never across different units
+    stacked = (result.aggregation in ("count", "sum") and result.column is not None
+               and not result.total_withheld)
+    names = [column_label(r) for r in result.rows]
+    by = " and ".join(names) if names else "all rows"
+    column = column_label(result.column) if result.column else None
+    heading = title or (f"{result.value_label} by {by}" + (f" and {column}" if column else ""))
 
     rag = False
     if result.column is not None:
@@ -83,8 +86,8 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
         plot_bgcolor=NHS_WHITE, paper_bgcolor=NHS_WHITE,
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
         showlegend=result.column is not None,
-        legend={"title": {"text": result.column or ""}, "traceorder": "normal"},
-        xaxis={"title": {"text": " / ".join(result.rows) or ""}, "type": "category",
+        legend={"title": {"text": column or ""}, "traceorder": "normal"},
+        xaxis={"title": {"text": " / ".join(names) or "All rows"}, "type": "category",
                "automargin": True, "linecolor": NHS_DARK_GREY},
         yaxis={"title": {"text": result.value_label}, "gridcolor": NHS_PALE_GREY,
                "rangemode": "tozero"},
@@ -93,6 +96,9 @@ def pivot_chart(result: PivotResult, *, title: str | None = None) -> ExploreChar
 
 
 def _summary(result: PivotResult, heading: str, groups: list[str], shown: list[str]) -> str:
+    if result.total_withheld:
+        return (f"{heading}: the columns are in different units, so no group has a total; "
+                f"{len(groups):,} group{'s' if len(groups) != 1 else ''}.")
     table = result.table
     total_col = result.value_columns[-1]
     totals = [(g, v) for g, v in zip(groups, table[total_col], strict=False)

@@ -17,6 +17,7 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data import fmt
 from pmo_data.charts.figure import FigureBuilder, house_layout, trace
 from pmo_data.charts.palette import (
     CATEGORICAL,
@@ -34,6 +35,7 @@ from pmo_data.charts.palette import (
     NHS_WHITE,
     RAG_COLOURS,
 )
+from pmo_data.periods import month_end
 from pmo_data.schema import RAG_ORDER
 
 #: The node that stands for the smaller projects on a crowded benefits map.
@@ -69,16 +71,9 @@ def _num(value: object) -> float | None:
 
 
 def money(value: float | None) -> str:
-    """Pounds for a sentence: £1.2m, £45k, £950; "no value" when missing."""
-    if value is None:
-        return "no value"
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v >= 1_000_000:
-        return f"{sign}£{v / 1_000_000:,.1f}m"
-    if v >= 10_000:
-        return f"{sign}£{v / 1_000:,.0f}k"
-    return f"{sign}£{v:,.0f}"
+    """Pounds for a sentence (``pmo_data.fmt.money_short``): £1.2m, £45k, £950; "no value"
+    when missing."""
+    return fmt.money_short(value)
 
 
 def _amount(value: float | None, unit: str) -> str:
@@ -392,6 +387,7 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
     ``governance.raid_trend``.
 
     Summary: "<what> open at the end of <month>: <n> (<change> since <first month>);
+    ("open on <date>" when the last month is still running at the as-at date)
     <raised> raised and <closed> closed over <k> months."
     """
     title = f"{what}: raised, closed and open over time"
@@ -415,9 +411,14 @@ def raid_trend_chart(table: pd.DataFrame, what: str = "RAID items") -> Governanc
     fig.update_yaxes(title_text="Items", rangemode="tozero")
     first, last = table.iloc[0], table.iloc[-1]
     change = int(last["open_at_month_end"]) - int(first["open_at_month_end"])
-    summary = (f"{what} open at the end of {pd.Timestamp(last['month']):%B %Y}: "
+    # a month still running at the as-at date is "on <date>", not "at the end of" it
+    last_end = pd.Timestamp(last["month_end"]).date() if "month_end" in table else None
+    running = last_end is not None and last_end != month_end(last_end)
+    when = (f"on {fmt.day(last_end)}" if running
+            else f"at the end of {fmt.month(pd.Timestamp(last['month']))}")
+    summary = (f"{what} open {when}: "
                f"{int(last['open_at_month_end'])} ({change:+d} since "
-               f"{pd.Timestamp(first['month']):%B %Y}); {int(table['raised'].sum())} raised "
+               f"{fmt.month(pd.Timestamp(first['month']))}); {int(table['raised'].sum())} raised "
                f"and {int(table['closed_in_month'].sum())} closed over {len(table)} months.")
     return GovernanceChart(fig.build(), summary)
 
@@ -429,11 +430,11 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
     """Two stacked bars, the portfolio's RAG mix at each date, from
     ``PortfolioDiff.rag_counts`` (colours ``RAG_COLOURS``; Not reported grey).
 
-    Summary: "Live projects: <n1> on <d1> and <n2> on <d2>; Red <r1> to <r2>; Green
-    <g1> to <g2>."
+    Summary: "Active projects: <n1> on <d1> and <n2> on <d2>; Red <r1> to <r2>; Green
+    <g1> to <g2>." (the catalogue's ACTIVE_PROJECTS and PORTFOLIO_RAG at each date)
     """
     title = "Portfolio RAG at the two dates"
-    rows = [f"{before:%d %b %Y}", f"{after:%d %b %Y}"]
+    rows = [fmt.day(before), fmt.day(after)]
     fig = FigureBuilder()
     data = counts.set_index("overall_rag")
     for rag in RAG_ORDER:
@@ -447,12 +448,12 @@ def rag_mix_chart(counts: pd.DataFrame, before: date, after: date) -> Governance
                           else NHS_BLACK),
             hovertemplate=f"%{{y}}<br>{rag}: %{{x}}<extra></extra>"))
     house_layout(fig, title, height=260, barmode="stack")
-    fig.update_xaxes(title_text="Live projects")
+    fig.update_xaxes(title_text="Active projects")
     fig.update_yaxes(autorange="reversed")
     nb, na = int(counts["before"].sum()), int(counts["after"].sum())
     red, green = data.loc["Red"] if "Red" in data.index else None, (
         data.loc["Green"] if "Green" in data.index else None)
-    summary = (f"Live projects: {nb} on {before:%d %b %Y} and {na} on {after:%d %b %Y}; "
+    summary = (f"Active projects: {nb} on {fmt.day(before)} and {na} on {fmt.day(after)}; "
                f"Red {0 if red is None else int(red['before'])} to "
                f"{0 if red is None else int(red['after'])}; Green "
                f"{0 if green is None else int(green['before'])} to "

@@ -15,6 +15,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from pmo_data import fmt
 from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_BLACK,
@@ -166,7 +167,7 @@ def _text_colour(fill: str) -> str:
 
 
 def _date(d) -> str:  # noqa: ANN001 - a date
-    return f"{d.day} {d:%b %Y}"
+    return fmt.day(d)
 
 
 def maturity_heatmap(grid: MaturityGrid) -> PlanChart:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data import fmt
 from pmo_data.charts.figure import FigureBuilder, trace
 from pmo_data.charts.palette import (
     NHS_AQUA_GREEN,
@@ -71,7 +72,7 @@ def _n(value: float) -> str:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    return fmt.day(d)
 
 
 def _month_end(first: date) -> date:

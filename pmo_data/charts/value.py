@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_data import fmt
 from pmo_data.charts.figure import FigureBuilder
 from pmo_data.charts.palette import (
     CATEGORICAL,
@@ -104,7 +105,7 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
         _layout(fig, title, None, None)
         _no_data(fig, "No PMO hours recorded in this period")
         return ValueChart(fig.build(), f"No PMO hours were recorded in {w.fy} up to "
-                                       f"{w.at:%d %b %Y}.")
+                                       f"{fmt.day(w.at)}.")
     labels = list(effort.quarters)
     ticks = [q if q in effort.quarters_started else f"{q}<br>(not started)" for q in labels]
     hours: dict[str, dict[str, float]] = {}  # name -> quarter -> hours (a few dozen rows)
@@ -132,7 +133,7 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
     fig.update_xaxes(tickangle=0)
     top, top_hours = str(by_total[0]), totals[by_total[0]]
     share = 100 * top_hours / effort.total_hours if effort.total_hours else 0
-    summary = (f"The PMO logged {_hours(effort.total_hours)} in {w.fy} up to {w.at:%d %b %Y}; "
+    summary = (f"The PMO logged {_hours(effort.total_hours)} in {w.fy} up to {fmt.day(w.at)}; "
                f"{top} took the most ({_hours(top_hours)}, {share:.0f}%).")
     return ValueChart(fig.build(), summary)
 
@@ -146,7 +147,7 @@ def flow_chart(demand: Demand) -> ValueChart:
         _layout(fig, title, None, None)
         _no_data(fig, "No service log data for this period")
         return ValueChart(fig.build(), f"There is no service log data for {w.fy} up to "
-                                       f"{w.at:%d %b %Y}.")
+                                       f"{fmt.day(w.at)}.")
     for measure, colour in FLOW_COLOURS.items():
         part = demand.flow[demand.flow["measure"] == measure]
         fig.add_bar(x=part["quarter"], y=part["requests"], name=measure, marker_color=colour,
@@ -155,7 +156,7 @@ def flow_chart(demand: Demand) -> ValueChart:
     _layout(fig, title, "NHS quarter", "Requests")
     age = ("" if demand.backlog_oldest_days is None else
            f", the oldest received {demand.backlog_oldest_days} days ago")
-    summary = (f"In {w.fy} up to {w.at:%d %b %Y} the PMO received "
+    summary = (f"In {w.fy} up to {fmt.day(w.at)} the PMO received "
                f"{_n(demand.received, 'request')}, started {demand.started} and closed "
                f"{demand.closed}; {demand.backlog} {'was' if demand.backlog == 1 else 'were'} "
                f"open{age}.")
@@ -165,12 +166,12 @@ def flow_chart(demand: Demand) -> ValueChart:
 def backlog_chart(demand: Demand) -> ValueChart:
     """Stacked bars of the open backlog by age band: waiting to start and in progress."""
     w = demand.window
-    title = f"Open requests by age on {w.at:%d %b %Y}"
+    title = f"Open requests by age on {fmt.day(w.at)}"
     fig = FigureBuilder()
     if demand.backlog == 0:
         _layout(fig, title, None, None, height=300)
         _no_data(fig, "No open requests")
-        return ValueChart(fig.build(), f"No PMO requests were open on {w.at:%d %b %Y}.")
+        return ValueChart(fig.build(), f"No PMO requests were open on {fmt.day(w.at)}.")
     ages = demand.backlog_ages
     fig.add_bar(x=ages["age_band"], y=ages["waiting"], name="Waiting to start",
                 marker_color=NHS_ORANGE,
@@ -181,7 +182,7 @@ def backlog_chart(demand: Demand) -> ValueChart:
     _layout(fig, title, "Days since received", "Open requests", height=300)
     median = demand.backlog_median_age_days or 0
     summary = (f"{_n(demand.backlog, 'request')} "
-               f"{'was' if demand.backlog == 1 else 'were'} open on {w.at:%d %b %Y} "
+               f"{'was' if demand.backlog == 1 else 'were'} open on {fmt.day(w.at)} "
                f"({demand.backlog_waiting} waiting to start, {demand.backlog_in_progress} in "
                f"progress); median age {median:.0f} days.")
     return ValueChart(fig.build(), summary)

@@ -1,0 +1,140 @@
+"""Text the pack's slides and HTML sections share: titles, SPC icon words, captions, cells.
+
+Why this module exists: the PowerPoint and the HTML show the same sections with the same
+words; keeping titles, captions and the five-year plan cells here means they cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pmo_data import fmt
+from pmo_data.downloads import plain
+from pmo_data.pack.content import SPC_MONTHS, PackContent
+from pmo_data.pack.formats import fmt_date, fmt_value
+
+SECTION_TITLES = {
+    "title": "PMO board report",
+    "summary": "Executive summary",
+    "kpis": "Performance against plan",
+    "portfolio": "Portfolio RAG and changes since the previous report",
+    "training": "Training reach",
+    "plan": "Five-year plan",
+    "benefits": "Benefits",
+    "risks": "Top risks",
+    "sources": "Data sources",
+}
+
+ICON_TEXT = {
+    "common_cause": "Common cause",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Special cause (high)",
+    "neutral_low": "Special cause (low)",
+    "pass": "Pass: target met",
+    "fail": "Fail: target missed",
+    "hit_or_miss": "Hit or miss",
+}
+
+KPI_HEADER = ("Measure", "Latest", "Target", "Last year", "Variation", "Assurance", "Data to")
+
+
+def footer_text(c: PackContent) -> str:
+    """``Trust · PMO board report · 2025/26 · as at 21 November 2025`` (every page's footer)."""
+    return f"{c.trust} · PMO board report · {c.fy} · as at {fmt_date(c.as_at)}"
+
+
+def subtitle(c: PackContent) -> str:
+    """``Financial year 2025/26 · as at 21 November 2025 · Surgery`` (the title page's)."""
+    scope = c.service_group or "all service groups"
+    return f"Financial year {c.fy} · as at {fmt_date(c.as_at)} · {scope}"
+
+
+def spc_note() -> str:
+    """The KPI table's note on what the SPC icons mean."""
+    return ("Variation and assurance: NHS England Making Data Count icons from an XmR chart of "
+            f"up to {SPC_MONTHS} complete months, limits recalculated at a sustained step "
+            "change (as on every page); – means no monthly series or too few points.")
+
+
+def month_labels(frame: pd.DataFrame) -> list[str]:
+    """A frame's ``month`` column as chart categories: ``Apr 2025`` ..."""
+    return [f"{fmt.month(pd.Timestamp(m))}" for m in frame["month"]]
+
+
+def num(value: Any) -> float | None:
+    """A frame cell as a float, None when blank."""
+    value = plain(value)
+    return None if value is None else float(value)
+
+
+def rag_summary(c: PackContent) -> str:
+    """The portfolio chart's caption: active projects now, against the previous report."""
+    now = {r.rag: r.now for r in c.rag.itertuples()}
+    total = sum(int(v) for v in now.values() if v is not None and not pd.isna(v))
+    return (f"{total} active projects at {fmt_date(c.at)} by latest overall RAG, against "
+            f"{fmt_date(c.previous_date)}; {len(c.rag_changes)} changed RAG in between.")
+
+
+def training_summary(c: PackContent) -> str:
+    """The training chart's caption: staff trained by the evaluation date, the pro-rata
+    target of the last month charted, the run-rate forecast."""
+    if c.training.empty:
+        return f"No training attendance recorded for {c.fy}."
+    last = c.training.iloc[-1]
+    text = (f"{int(last['trained_cumulative']):,} staff trained by {fmt_date(c.at)}")
+    target = num(last["pro_rata_target"])
+    if target is not None:
+        text += f" against a pro-rata target of {fmt_value(target, '')}"
+    if c.training_forecast is not None:
+        text += f"; run-rate forecast {round(c.training_forecast):,} by 31 March"
+    return text + "."
+
+
+def plan_summary(c: PackContent) -> str:
+    """The five-year plan chart's caption."""
+    years = len(c.plan_chart)
+    return (f"Staff trained against the five-year plan target for each of {years} financial "
+            "years (actuals for years begun by the as-at date).")
+
+
+def benefits_summary(c: PackContent) -> str:
+    """The benefits chart's caption: realised of planned, pounds, for benefits due in the FY."""
+    if c.benefits.empty:
+        return f"No cash-releasing benefits are due in {c.fy}."
+    planned = float(c.benefits["planned_gbp"].fillna(0).sum())
+    realised = float(c.benefits["realised_gbp"].fillna(0).sum())
+    return (f"Cash-releasing benefits due in {c.fy}: {fmt_value(realised, '£')} realised of "
+            f"{fmt_value(planned, '£')} planned, by service group.")
+
+
+def plan_years(c: PackContent) -> list[str]:
+    """The plan's financial years, in order (the plan table's columns)."""
+    return sorted(set(c.plan["financial_year"]))
+
+
+def plan_rows(c: PackContent, name_width: int | None = None) -> list[list[str]]:
+    """One row per plan KPI: its name (shortened at a word to ``name_width``), then
+    "target (actual)" per FY ("–" where the plan has no row or no target)."""
+    years = plan_years(c)
+    rows = []
+    for code in dict.fromkeys(c.plan["kpi_code"]):
+        part = c.plan[c.plan["kpi_code"] == code].set_index("financial_year")
+        unit = str(part["unit"].iloc[0])
+        cells = []
+        for fy in years:
+            if fy not in part.index:
+                cells.append("–")
+                continue
+            target, actual = num(part.loc[fy, "target"]), num(part.loc[fy, "actual"])
+            text = fmt_value(target, unit) if target is not None else "–"
+            if actual is not None:
+                text += f" ({fmt_value(actual, unit)})"
+            cells.append(text)
+        name = str(part["kpi_name"].iloc[0])
+        rows.append([fmt.shorten(name, name_width) if name_width else name, *cells])
+    return rows

@@ -1,0 +1,82 @@
+"""The board pack's XLSX: the data behind every chart and table, a sheet each, and a README.
+
+Why this module exists: a board member or analyst can check any figure against its data, and
+the README sheet says what the pack's parameters were, what each sheet holds and how every
+metric is defined (the catalogue). Sheets are registered in ``SHEETS`` (order, description,
+frame); written through ``pmo_data.downloads.xlsx_bytes`` (text never becomes a formula).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pmo_data.downloads import xlsx_bytes
+from pmo_data.pack.content import TOP_RISKS, PackContent
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A registered sheet: its name, its line in the README, and the frame it holds."""
+
+    name: str
+    description: str
+    frame: Callable[[PackContent], pd.DataFrame]
+
+
+def _summary(c: PackContent) -> pd.DataFrame:
+    return pd.DataFrame({"key": [s.key for s in c.sentences],
+                         "sentence": [s.text for s in c.sentences]})
+
+
+#: Every data sheet, in order, after the README: the one registry.
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("Definitions", "The metric catalogue: code, name, definition, unit, direction, "
+          "target source, data owner.", lambda c: c.definitions.copy()),
+    Sheet("Summary", "The executive-summary sentences, as edited by the author.", _summary),
+    Sheet("KPIs", "Each measure: value, target, year-to-date target, last year, SPC icons.",
+          lambda c: c.kpis),
+    Sheet("Portfolio RAG", "Active projects by latest overall RAG, previous report date and "
+          "now.", lambda c: c.rag),
+    Sheet("RAG changes", "Projects whose RAG changed between the previous report date and "
+          "now.", lambda c: c.rag_changes),
+    Sheet("Training", "Distinct staff trained, cumulative by month, and the pro-rata target.",
+          lambda c: c.training),
+    Sheet("Five-year plan", "Every plan KPI's target per financial year, and the actual so "
+          "far.", lambda c: c.plan),
+    Sheet("Benefits", "Cash-releasing benefits due in the year by service group (pounds).",
+          lambda c: c.benefits),
+    Sheet("Top risks", f"The {TOP_RISKS} open risks with the highest likelihood x impact.",
+          lambda c: c.risks),
+    Sheet("Data sources", "Each source's file, import date, rows, latest data date, caveats.",
+          lambda c: c.sources),
+)
+
+
+def readme(c: PackContent) -> pd.DataFrame:
+    """The README sheet: the pack's parameters, one line per sheet of ``SHEETS``, and every
+    catalogue metric's definition."""
+    rows = [
+        ("Pack", "Report", f"{c.trust} PMO board report"),
+        ("Pack", "Financial year", c.fy),
+        ("Pack", "As at", c.as_at.isoformat()),
+        ("Pack", "Evaluated at", f"{c.at.isoformat()} (the as-at date, or the end of the "
+                                 "financial year if earlier)"),
+        ("Pack", "Service group", c.service_group or "All service groups"),
+        ("Pack", "Previous report date", f"{c.previous_date.isoformat()} (one month before "
+                                         "the evaluation date)"),
+    ]
+    rows += [("Sheet", sheet.name, sheet.description) for sheet in SHEETS]
+    rows += [("Metric", f"{d.code}: {d.name}",
+              f"{d.definition} Unit: {d.unit or 'none'}; better: {d.direction}; "
+              f"target: {d.target_source}; data owner: {d.data_owner}.")
+             for d in c.definitions.itertuples()]
+    return pd.DataFrame(rows, columns=["section", "name", "description"])
+
+
+def render_xlsx(c: PackContent) -> bytes:
+    """The README, then each sheet of ``SHEETS``, dated the as-at date (repeatable bytes)."""
+    sheets = {"README": readme(c), **{sheet.name: sheet.frame(c) for sheet in SHEETS}}
+    return xlsx_bytes(sheets, when=c.as_at)
