@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_support import page, run_page, serve
+from apptest_support import page, plain, run_page, serve
 from network_support import AS_AT, load_rows, national_rows, trust_database
 
 from pmo_data import benchmark, network
@@ -105,9 +105,8 @@ def test_peer_names_are_shown_as_text(tmp_path: Path, monkeypatch: pytest.Monkey
     serve(db, monkeypatch)
     at = run("TRAINED_STAFF")
     shown = next(c for c in captions(at) if c.startswith("Suppressed"))
-    assert shown == ("Suppressed (counts under 5, not zero): \\*\\*\\[x\\]\\(https\\:"
-                     "//evil\\.example\\)\\*\\* \\<b\\>\\:red\\[Trust\\]\\<"
-                     "/b\\>.")
+    assert plain(shown) == f"Suppressed (counts under 5, not zero): {hostile}."
+    assert "\\*\\*\\[x\\]\\(https" in shown  # escaped: shown as typed, never a link
     bars = run("OPEN_HIGH_RISKS").get("plotly_chart")[0].proto.spec
     assert "&lt;b&gt;:red[Trust]&lt;" in bars and "<b>:red" not in bars
     assert len(run("OPEN_HIGH_RISKS").dataframe[1].value) == 2  # the peer is in the table
