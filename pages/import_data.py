@@ -6,7 +6,7 @@ import streamlit as st
 
 import mapping_ui
 import ui
-from pmo_data import limits, templates
+from pmo_data import limits, templates, text
 from pmo_data.schema import SOURCES_LIST
 from pmo_data.store import Store, StoreError
 from pmo_data.text import md
@@ -50,6 +50,24 @@ if uploads:
         ui.clear_caches()
         for line in report.summary_lines():
             (st.success if report.version else st.error)(md(line))
+
+st.subheader("Peer benchmarking snapshots")
+st.caption("Snapshots other PMOs shared (Parquet, or the CSV twin): aggregates only. A new "
+           "snapshot replaces the same trust's earlier one for that year; a bad file loads "
+           "nothing. Shown on the Network page.")
+snapshots = st.file_uploader(
+    "Snapshot files (.parquet, .csv)", accept_multiple_files=True, type=["parquet", "csv"],
+    key="snapshots") if st.toggle("Load peers' snapshots", key="snapshot_toggle") else None
+if snapshots and st.button("Load snapshots", key="load_snapshots"):
+    from pmo_data import benchmark  # only when loading
+
+    result = benchmark.import_snapshots([(s.name, s.getvalue()) for s in snapshots],
+                                        ui.db_path(), user=ui.user_email())
+    ui.clear_caches()
+    for problem in result.problems:
+        st.error(text.md(problem))
+    for line in result.summary_lines():
+        (st.success if result.version else st.warning)(text.md(line))
 
 st.subheader("Import templates")
 st.caption("One workbook per source: the headers, an example row and a guide to each column.")

@@ -25,9 +25,12 @@ def _iso_date(text: str) -> date:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from pmo_data.demo import write_demo_exports
+    from pmo_data.demo_peers import write_peer_snapshots
 
-    paths = write_demo_exports(Path(args.out), as_at=args.as_at or date.today(), seed=args.seed,
-                               scale=args.scale)
+    as_at = args.as_at or date.today()
+    paths = write_demo_exports(Path(args.out), as_at=as_at, seed=args.seed, scale=args.scale)
+    peers = Path(args.peers_out) if args.peers_out else Path(args.out).parent / "peers"
+    paths += write_peer_snapshots(peers, as_at=as_at, seed=args.seed)  # benchmarking
     for path in paths:
         print(path)
     return 0
@@ -89,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as-at", type=_iso_date, default=None, help="YYYY-MM-DD (default today)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--scale", type=int, default=1)
+    demo.add_argument("--peers-out", dest="peers_out", default=None,
+                      help="where the 12 fictional peer trusts' benchmarking snapshots go "
+                           "(default: peers/ beside --out)")
     demo.set_defaults(func=_cmd_demo)
 
     imp = sub.add_parser("import", help="validate and load files or folders")
@@ -118,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     ver.set_defaults(func=_cmd_versions)
 
     for module in ("pmo_data.spc_cli", "pmo_data.metrics_cli", "pmo_data.export_cli",
-                   "pmo_data.profiles_cli"):
+                   "pmo_data.profiles_cli", "pmo_data.benchmark_cli"):
         try:
             register = __import__(module, fromlist=["register"]).register
         except ModuleNotFoundError:

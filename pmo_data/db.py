@@ -39,6 +39,13 @@ META_DDL = (
     """CREATE TABLE IF NOT EXISTS saved_settings (
         kind VARCHAR, name VARCHAR, value VARCHAR, saved_by VARCHAR, saved_at TIMESTAMP,
         PRIMARY KEY (kind, name))""",
+    # peer trusts' benchmarking snapshots (pmo_data.benchmark): aggregates only, one row per
+    # organisation, financial year and metric
+    """CREATE TABLE IF NOT EXISTS benchmark_snapshots (
+        schema_version INTEGER, org_code VARCHAR, org_name VARCHAR, fy VARCHAR, as_at DATE,
+        headcount INTEGER, code VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+        unit VARCHAR, direction VARCHAR, target DOUBLE, suppressed BOOLEAN, file_name VARCHAR,
+        imported_at TIMESTAMP, imported_by VARCHAR)""",
 )
 
 

@@ -83,6 +83,7 @@ PAGES: tuple[Page, ...] = (
     Page("estimates", "Estimate realism", ":material/timelapse:", "Governance"),
     Page("pmo_value", "PMO value", ":material/savings:", "Analysis"),
     Page("prioritisation", "Prioritisation", ":material/low_priority:", "Analysis"),
+    Page("network", "Network", ":material/hub:", "Analysis"),
     Page("explore", "Explore", ":material/query_stats:", "Board and explore"),
     Page("board_pack", "Board pack", ":material/co_present:", "Board and explore"),
     Page("import_data", "Import", ":material/upload_file:", "Data", role="importer"),

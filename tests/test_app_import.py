@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import page, plain, serve, small_database
+from apptest_support import PROJECTS_CSV, page, plain, serve, small_database
 
 from pmo_data.store import Store
 
@@ -160,3 +160,33 @@ def test_project_file_upload_shows_the_project_and_milestones(db: Path, tmp_path
                                                 "2 milestones")
     next(b for b in at.button if b.label == "Load").click().run()
     assert any("loaded 3 rows into version 2" in plain(s.value) for s in at.success)
+
+
+def test_peer_snapshots_upload_loads_good_files_and_names_bad_ones(db: Path,
+                                                                   tmp_path: Path) -> None:
+    from datetime import date
+
+    from pmo_data import benchmark
+
+    snap = benchmark.Snapshot(benchmark.Organisation("RA1", "Eastmoor NHS Trust", 4000),
+                              "2025/26", date(2026, 3, 31), (benchmark.SnapshotRow(
+                                  "OPEN_HIGH_RISKS", 12, 12, None, "count", "down", None),))
+    parquet, _ = benchmark.write_snapshot(snap, tmp_path / "share")
+    at = page("import_data").run()
+    at.toggle(key="snapshot_toggle").set_value(True).run()
+    at.file_uploader(key="snapshots").set_value([
+        (parquet.name, parquet.read_bytes(), "application/octet-stream"),
+        ("projects.csv", PROJECTS_CSV.encode(), "text/csv")]).run()
+    at.button(key="load_snapshots").click().run()
+    assert not at.exception
+    assert [plain(e.value) for e in at.error] == [
+        "projects.csv: not a benchmarking snapshot (no schema_version column); nothing loaded "
+        "from this file"]
+    assert [plain(s.value) for s in at.success][-2:] == [
+        "loaded RA1 Eastmoor NHS Trust 2025/26 from pmo-benchmark-RA1-2025-26.parquet",
+        "1 snapshot loaded as version 2"]
+    from pmo_data.db import Database
+
+    with Database(Store(db).current().path) as con:
+        assert benchmark.snapshot_rows(con)[["org_code", "code", "value"]].values.tolist() == [
+            ["RA1", "OPEN_HIGH_RISKS", 12.0]]

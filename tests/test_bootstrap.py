@@ -23,9 +23,13 @@ def test_generates_exports_when_absent_then_imports(tmp_path: Path) -> None:
     assert {p.suffix for p in sample.iterdir()} == {".xlsx", ".csv"}
     with Database(Store(db).current().path) as con:
         assert con.scalar("SELECT count(*) FROM projects") >= 70
+        # the fictional peers' benchmarking snapshots, beside the sample, load next (v2)
+        assert con.scalar("SELECT count(DISTINCT org_code || fy) FROM benchmark_snapshots"
+                          ) == 36
+    assert len(list((tmp_path / "peers").glob("*.parquet"))) == 36
     # a second call finds the database and does nothing
     assert ensure_database(db, sample) is None
-    assert Store(db).current().number == 1
+    assert Store(db).current().number == 2
 
 
 def test_uses_exports_already_in_the_folder(tmp_path: Path) -> None:

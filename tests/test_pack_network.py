@@ -1,0 +1,58 @@
+"""The board pack's benchmarking slide: present with peer data, absent without."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from network_support import AS_AT, trust_database
+from pptx import Presentation
+
+from pmo_data import benchmark
+from pmo_data.db import Database
+from pmo_data.demo_peers import write_peer_snapshots
+from pmo_data.pack import build_pack
+from pmo_data.pack_network import TITLE
+from pmo_data.store import Store
+
+
+def _slides(data: bytes) -> list[Presentation]:
+    return list(Presentation(io.BytesIO(data)).slides)
+
+
+def _texts(slide) -> list[str]:  # noqa: ANN001
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out += [c.text for row in shape.table.rows for c in row.cells]
+    return out
+
+
+def test_one_slide_only_when_peers_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    config = tmp_path / "b.toml"
+    config.write_text('[organisation]\ncode = "RNN"\nname = "Northshire Test NHS Trust"\n'
+                      "headcount = 6000\n", encoding="utf-8")
+    monkeypatch.setenv("PMO_BENCHMARK_FILE", str(config))
+    db = trust_database(tmp_path / "pmo.duckdb")
+    with Database(Store(db).current().path) as con:
+        alone = build_pack(con, "2025/26", AS_AT)
+    assert TITLE not in [t for s in _slides(alone.pptx) for t in _texts(s)]
+    write_peer_snapshots(tmp_path / "peers", as_at=AS_AT)
+    assert benchmark.import_paths([tmp_path / "peers"], db).version == 2
+    with Database(Store(db).current().path) as con:
+        pack = build_pack(con, "2025/26", AS_AT)
+        again = build_pack(con, "2025/26", AS_AT)
+        grouped = build_pack(con, "2025/26", AS_AT, service_group="Medicine")
+    slides = _slides(pack.pptx)
+    assert len(slides) == len(_slides(alone.pptx)) + 1
+    last = _texts(slides[-1])
+    assert last[0] == TITLE and str(len(slides)) in last
+    assert "Highlight report compliance" in last and "77.8%" in last  # 7 of 9 projects
+    assert any(t.startswith("Compared with 12 peer trusts in 2025/26, Northshire Test NHS "
+                            "Trust ranks") for t in last)
+    assert pack.pptx == again.pptx  # reproducible
+    assert len(_slides(grouped.pptx)) == len(_slides(alone.pptx))  # whole trusts only
