@@ -77,15 +77,16 @@ if len(changes.frame):
             "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
 
 st.subheader("RAG integrity")
-flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group)
-st.metric("Projects flagged", len(flags),
-          help="Active projects whose latest RAG is Green or Amber/Green while a milestone is "
-               "more than 30 days past its baseline with no actual date, or the report is "
-               "more than 31 days old.")
+settings = ui.integrity_settings({
+    "forecast_end_days": "ov_end_days", "milestone_overdue_days": "ov_overdue_days",
+    "report_max_age_days": "ov_report_age", "very_high_risks_allowed": "ov_risks_allowed"})
+flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group, **settings)
+st.metric("Projects flagged", len(flags))
+st.caption(md(governance.integrity_rules_text(settings)))
 if len(flags):
     st.dataframe(style_rags(governance.for_display(governance.with_project_links(flags)[[
-        "link", "project_name", "overall_rag", "reasons"]]), ["Overall RAG"]), hide_index=True,
+        "link", "project_name", "overall_rag", "rules", "reasons"]]), ["Overall RAG"]),
+        hide_index=True,
         column_config={"Open": st.column_config.LinkColumn(
             "Project", display_text=r"project=(.*)$", help="Open the project"),
             "Project name": st.column_config.TextColumn(width="medium")})
-page_link("pages/portfolio.py", "Portfolio delivery to change the thresholds")

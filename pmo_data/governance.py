@@ -77,6 +77,9 @@ LABELS: dict[str, str] = {
     "overdue_milestones": "Overdue milestones",
     "worst_overdue_days": "Worst overdue (days)",
     "reasons": "Why flagged",
+    "rules": "Rule",
+    "end_slip_days": "Forecast end slip (days)",
+    "very_high_risks": "Very high risks",
     "rag_before": "RAG before",
     "rag_after": "RAG after",
     "report_before": "Report before",
@@ -657,6 +660,28 @@ INTEGRITY_RULES: tuple[tuple[str, str], ...] = (
     ("stale_report_flag", "Stale report"),
     ("risk_flag", "Very high risks open"),
 )
+
+
+#: The settings of ``rag_integrity`` and their defaults (the pages' inputs start here).
+INTEGRITY_DEFAULTS: dict[str, int] = {
+    "forecast_end_days": 30,
+    "milestone_overdue_days": 30,
+    "report_max_age_days": 31,
+    "very_high_risks_allowed": 0,
+}
+
+
+def integrity_rules_text(settings: dict[str, int] | None = None) -> str:
+    """One sentence naming each RAG-integrity rule with its threshold, for a caption: the
+    ``INTEGRITY_DEFAULTS`` overridden by ``settings``."""
+    s = {**INTEGRITY_DEFAULTS, **(settings or {})}
+    return ("Active projects reporting Green or Amber/Green are flagged when: "
+            f"Forecast end late (forecast end more than {s['forecast_end_days']} days past the "
+            f"planned end); Milestone late (an open milestone forecast or overdue more than "
+            f"{s['milestone_overdue_days']} days past its baseline); Stale report (latest "
+            f"report more than {s['report_max_age_days']} days old); Very high risks open "
+            f"(more than {s['very_high_risks_allowed']} open risks scoring "
+            f"{populations.VERY_HIGH_SCORE} or more).")
 
 
 def rag_integrity(
