@@ -19,7 +19,7 @@ DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in (
     "Latest report", "Report date", "Start", "Planned end", "Forecast end", "Actual end",
     "Baseline", "Forecast", "Actual", "Raised", "Review date", "Closed", "Target date")}
 WIDE = {**{c: st.column_config.TextColumn(width="large") for c in (
-    "Why flagged", "Title", "Mitigation", "Description", "Milestone")},
+    "Why flagged", "Reason", "Title", "Mitigation", "Description", "Milestone")},
     "Project name": st.column_config.TextColumn(width="medium")}
 NUMBERS = {**{c: st.column_config.NumberColumn(format="localized") for c in (
     "Baseline value", "Target value", "Realised value", "Slippage (days)")},

@@ -61,6 +61,9 @@ def test_filters_change_the_numbers(db_path: Path) -> None:
     assert list(table["link"]) == [f"portfolio?project={p}" for p in
                                    ("P1", "P8", "P7", "P2", "P3")]
     assert list(table["Latest RAG"]) == ["Red", "Red", "Amber/Green", "Green", "Not reported"]
+    # the reason column: the latest highlight-report summary, beside the RAG
+    assert list(table.columns).index("Reason") == list(table.columns).index("Latest RAG") + 1
+    assert (table["Reason"].iloc[0], table["Reason"].iloc[3]) == ("S1 old", "On plan")
     at.multiselect(key="pf_stages").set_value(list(pf.STAGE_ORDER)).run()
     assert metric_values(at)["Projects listed"] == "7"  # P4 (Closed) and P6 (Pipeline) join
     assert metric_values(at)["Blue"] == "1"
