@@ -38,7 +38,7 @@ from pmo_data.governance import project_link
 from pmo_data.periods import previous_report_date
 from pmo_data.schema import ACTIVE_STAGES
 
-__all__ = ["EXCEPTION_RAGS", "LABELS", "ExceptionList", "exceptions"]
+__all__ = ["EXCEPTION_RAGS", "LABELS", "ExceptionList", "exceptions", "summary_text"]
 
 #: The overall RAGs that make a project an exception, most severe first.
 EXCEPTION_RAGS: tuple[str, ...] = ("Red", "Amber/Red")
@@ -117,15 +117,22 @@ class ExceptionList:
 
     @property
     def summary(self) -> str:
-        """One sentence: "3 Red and 2 Amber/Red projects at 21 Nov 2026 (1 On hold); change
-        since the previous report, 21 Oct 2026." or "No Red or Amber/Red projects at ..."."""
-        if not len(self.table):
-            return f"No Red or Amber/Red projects at {fmt.day(self.at)}."
-        held = f" ({self.on_hold} On hold)" if self.on_hold else ""
-        return (f"{self.red} Red and {self.amber_red} Amber/Red "
-                f"{'project' if self.red + self.amber_red == 1 else 'projects'} at "
-                f"{fmt.day(self.at)}{held}; change since the previous report, "
-                f"{fmt.day(self.previous)}.")
+        """``summary_text`` of this list."""
+        return summary_text(self.table, self.at, self.previous)
+
+
+def summary_text(table: pd.DataFrame, at: date, previous: date) -> str:
+    """One sentence about an exceptions table (columns overall_rag, stage): "3 Red and 2
+    Amber/Red projects at 21 Nov 2026 (1 On hold); change since the previous report,
+    21 Oct 2026." or "No Red or Amber/Red projects at 21 Nov 2026."."""
+    if not len(table):
+        return f"No Red or Amber/Red projects at {fmt.day(at)}."
+    red = int((table["overall_rag"] == "Red").sum())
+    held = int((table["stage"] == "On hold").sum())
+    held_text = f" ({held} On hold)" if held else ""
+    return (f"{red} Red and {len(table) - red} Amber/Red "
+            f"{'project' if len(table) == 1 else 'projects'} at {fmt.day(at)}{held_text}; "
+            f"change since the previous report, {fmt.day(previous)}.")
 
 
 def _change(before: object, rank_before: object, rank_now: object, now: str,

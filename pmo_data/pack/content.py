@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pmo_data import exceptions as exceptions_list
 from pmo_data import freshness, governance, metrics, overview, quality, spc_rules
 from pmo_data.db import Database
 from pmo_data.downloads import plain
@@ -96,6 +97,8 @@ class PackContent:
     kpis: pd.DataFrame = field(hash=False)
     rag: pd.DataFrame = field(hash=False)
     rag_changes: pd.DataFrame = field(hash=False)
+    #: Every Red and Amber/Red project, worst first (``pmo_data.exceptions``).
+    exceptions: pd.DataFrame = field(hash=False)
     training: pd.DataFrame = field(hash=False)
     training_forecast: float | None
     plan: pd.DataFrame = field(hash=False)
@@ -317,6 +320,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     rag = (_rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
            if full else empty)
     changes = _changes(db, at, previous_date, service_group)
+    exceptions = (exceptions_list.exceptions(db, at, service_group).table if full else empty)
     training = (metrics.cumulative_trained_by_month(db, fy, as_at, service_group) if full
                 else empty)
     forecast = metrics.training_forecast(db, fy, as_at, service_group)
@@ -327,7 +331,8 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     return PackContent(
         trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
-        rag=rag, rag_changes=changes, training=training, training_forecast=forecast.forecast,
+        rag=rag, rag_changes=changes, exceptions=exceptions, training=training,
+        training_forecast=forecast.forecast,
         plan=plan, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
     )

@@ -28,10 +28,13 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.formats import fmt_date
 from pmo_data.pack.sections import (
+    EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
     benefits_summary,
+    exception_rows,
+    exceptions_summary,
     footer_text,
     month_labels,
     num,
@@ -141,6 +144,16 @@ def portfolio_section(c: PackContent) -> str:
         if changes else "<p>No RAG changes in the month.</p>")
 
 
+def exceptions_section(c: PackContent) -> str:
+    """Every Red and Amber/Red project, worst first, with reason, slippage, SRO, days since
+    its report and change since the previous report (whole texts)."""
+    rows = exception_rows(c)
+    if not rows:
+        return f"<p>{escape(exceptions_summary(c))}</p>"
+    return (_table_html(EXCEPTIONS_HEADER, rows, num_cols=(3, 5))
+            + f'<p class="note">{escape(exceptions_summary(c))}</p>')
+
+
 def training_section(c: PackContent) -> str:
     """Staff trained this year, cumulative by month, against the pro-rata target."""
     if c.training.empty:
@@ -215,6 +228,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", summary_section),
     Section("kpis", kpi_section),
     Section("portfolio", portfolio_section),
+    Section("exceptions", exceptions_section),
     Section("training", training_section),
     Section("plan", plan_section),
     Section("benefits", benefits_section),

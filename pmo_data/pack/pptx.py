@@ -26,10 +26,13 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.drawing import Deck, chart, rgb, table, text_box
 from pmo_data.pack.sections import (
+    EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
     benefits_summary,
+    exception_rows,
+    exceptions_summary,
     footer_text,
     month_labels,
     num,
@@ -43,6 +46,7 @@ from pmo_data.pack.sections import (
 )
 
 KPI_ROWS_PER_SLIDE = 13
+EXCEPTION_ROWS_PER_SLIDE = 9
 MAX_CHANGES_SHOWN = 10
 
 
@@ -81,7 +85,8 @@ def summary_slide(deck: Deck, c: PackContent, title: str) -> None:
 
 def kpi_slides(deck: Deck, c: PackContent, title: str) -> None:
     """The KPI table with SPC icons; continued on further slides past
-    ``KPI_ROWS_PER_SLIDE`` rows (the only function that may draw more than one slide)."""
+    ``KPI_ROWS_PER_SLIDE`` rows (with ``exceptions_slides``, the only functions that may
+    draw more than one slide)."""
     from pmo_data.charts.spc import ICONS
 
     kpi_rows = list(c.kpis.itertuples())
@@ -127,6 +132,28 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
         rows.append(["No RAG changes in the month", "", "", ""])
     table(slide, rows, 7.2, 1.2, 5.7, [2.5, 1.0, 1.0, 1.2], size=10)
     text_box(slide, 0.4, 6.45, 12.5, 0.5, [rag_summary(c)], size=11, colour=NHS_DARK_GREY)
+
+
+def exceptions_slides(deck: Deck, c: PackContent, title: str) -> None:
+    """Every Red and Amber/Red project, worst first: reason, slippage, SRO, days since its
+    report, change since the previous report (RAG cells coloured); continued on further
+    slides past ``EXCEPTION_ROWS_PER_SLIDE`` rows, so none is left out."""
+    from pmo_data.charts.portfolio import rag_text_colour
+
+    rows = exception_rows(c, name_width=60, reason_width=110)
+    for first in range(0, max(1, len(rows)), EXCEPTION_ROWS_PER_SLIDE):
+        slide = deck.slide(title)
+        if first:
+            slide.shapes.title.text_frame.paragraphs[0].runs[0].text += " (continued)"
+        body = [list(EXCEPTIONS_HEADER), *rows[first:first + EXCEPTION_ROWS_PER_SLIDE]]
+        if len(body) == 1:
+            body.append(["No Red or Amber/Red projects", "", "", "", "", "", ""])
+        fills = {(i, 1): (RAG_COLOURS[r[1]], rag_text_colour(r[1]))
+                 for i, r in enumerate(body[1:], start=1) if r[1] in RAG_COLOURS}
+        table(slide, body, 0.4, 1.15, 12.5, [2.4, 1.0, 4.1, 1.0, 1.6, 0.9, 1.5], size=9,
+              fills=fills, row_height=0.5)
+        text_box(slide, 0.4, 6.45, 12.5, 0.5, [exceptions_summary(c)], size=11,
+                 colour=NHS_DARK_GREY)
 
 
 def training_slide(deck: Deck, c: PackContent, title: str) -> None:
@@ -212,6 +239,7 @@ SLIDES: tuple[Slide, ...] = (
     Slide("summary", summary_slide),
     Slide("kpis", kpi_slides),
     Slide("portfolio", portfolio_slide),
+    Slide("exceptions", exceptions_slides),
     Slide("training", training_slide),
     Slide("plan", plan_slide),
     Slide("benefits", benefits_slide),

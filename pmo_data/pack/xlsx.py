@@ -42,6 +42,9 @@ SHEETS: tuple[Sheet, ...] = (
           "now.", lambda c: c.rag),
     Sheet("RAG changes", "Projects whose RAG changed between the previous report date and "
           "now.", lambda c: c.rag_changes),
+    Sheet("Exceptions", "Every Red and Amber/Red project (On hold included), worst first: "
+          "reason, slippage in days, SRO, days since report, RAG at the previous report date "
+          "and the change.", lambda c: c.exceptions.drop(columns=["link"], errors="ignore")),
     Sheet("Training", "Distinct staff trained, cumulative by month, and the pro-rata target.",
           lambda c: c.training),
     Sheet("Five-year plan", "Every plan KPI's target per financial year, and the actual so "
