@@ -1,13 +1,14 @@
 """Overview: are we on track this year? A tile per headline metric (value, target, change on
 last year, freshness, Making Data Count icons, link to the page behind it), stale-data
-warnings, projects whose RAG changed in their latest report, and RAG integrity flags."""
+warnings, projects whose RAG changed in their latest report, the exceptions (every Red and
+Amber/Red project, why and how late) and RAG integrity flags."""
 
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from pmo_data import fmt, governance, overview, portfolio, quality_scores
+from pmo_data import exceptions, fmt, governance, overview, portfolio, quality_scores
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
 from pmo_data.text import md, md_signed
@@ -75,6 +76,26 @@ if len(changes.frame):
             "Project name": st.column_config.TextColumn(width="medium"),
             "Previous report": st.column_config.DateColumn(format="D MMM YYYY"),
             "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
+
+st.subheader("Exceptions")
+listed = ui.call(exceptions.exceptions, at=at, service_group=f.service_group)
+st.caption(md(listed.summary) + " Reason: the latest highlight-report summary; slippage: "
+           "forecast (or actual) end minus planned end, in days.")
+if len(listed.table):
+    shown = listed.table.assign(project_name=[
+        f"{n} (On hold)" if s == "On hold" else n
+        for n, s in zip(listed.table["project_name"], listed.table["stage"], strict=True)])
+    shown = shown.rename(columns=exceptions.LABELS).drop(columns=["Project"])
+    shown["Reason"] = shown["Reason"].fillna("No summary reported")
+    shown["SRO"] = shown["SRO"].fillna("Not recorded")
+    st.dataframe(style_rags(shown, ["RAG"]), hide_index=True, column_order=[
+        "Open", "Project name", "RAG", "Reason", "Slippage (days)", "SRO", "Days since report",
+        "Change since previous report"], column_config={
+            "Open": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
+                                                help="Open the project in Portfolio delivery"),
+            "Project name": st.column_config.TextColumn(width="medium"),
+            "Reason": st.column_config.TextColumn(width="large"),
+            "Slippage (days)": st.column_config.NumberColumn(format="localized")})
 
 st.subheader("RAG integrity")
 settings = ui.integrity_settings({

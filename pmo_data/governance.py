@@ -680,8 +680,8 @@ def integrity_rules_text(settings: dict[str, int] | None = None) -> str:
             f"planned end); Milestone late (an open milestone forecast or overdue more than "
             f"{s['milestone_overdue_days']} days past its baseline); Stale report (latest "
             f"report more than {s['report_max_age_days']} days old); Very high risks open "
-            f"(more than {s['very_high_risks_allowed']} open risks scoring "
-            f"{populations.VERY_HIGH_SCORE} or more).")
+            f"(open risks scoring {populations.VERY_HIGH_SCORE} or more: more than "
+            f"{s['very_high_risks_allowed']}).")
 
 
 def rag_integrity(

@@ -111,3 +111,49 @@ def test_a_delta_keeps_its_sign_for_the_arrow(db_path: Path) -> None:
     deltas = [m.delta for m in at.metric if m.delta]
     assert deltas
     assert all(d[0] in "+-" or d == "No change" for d in deltas), deltas
+
+
+def _table_with(at: AppTest, column: str):  # noqa: ANN202 - the shown DataFrame
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_exceptions_section(db_path: Path) -> None:
+    at = _run()
+    assert "Exceptions" in [plain(h.value) for h in at.subheader]
+    with engine(db_path) as db:
+        from pmo_data.exceptions import exceptions
+        listed = exceptions(db, evaluation_date(FY, AT))
+    # at 30 June 2025: P1 Red (31 May, was Amber at 30 May) and P8 Red since February
+    assert list(listed.table["project_id"]) == ["P1", "P8"]
+    assert any(plain(c.value).startswith(
+        "2 Red and 0 Amber/Red projects at 30 Jun 2025; change since the previous report, "
+        "30 May 2025.") for c in at.caption)
+    shown = _table_with(at, "Change since previous report")
+    assert list(shown["Open"]) == ["portfolio?project=P1", "portfolio?project=P8"]
+    assert list(shown["RAG"]) == ["Red", "Red"]
+    assert list(shown["Change since previous report"]) == ["Worse (Amber to Red)", "No change"]
+    # P1's 31 May report has no summary: its 30 April one is the reason
+    assert list(shown["Reason"]) == ["S1 old", "No summary reported"]
+    assert list(shown["Slippage (days)"])[0] == 30
+    medicine = _run(group="Medicine")  # both Reds are in Surgery
+    assert any(plain(c.value).startswith("No Red or Amber/Red projects at 30 Jun 2025.")
+               for c in medicine.caption)
+    assert not any("Change since previous report" in d.value.columns for d in medicine.dataframe)
+
+
+def test_rag_integrity_rules_and_thresholds(db_path: Path) -> None:
+    at = _run()
+    assert metric_values(at)["Projects flagged"] == "2"  # P2 and P7, as on Portfolio
+    assert any("Very high risks open (open risks scoring 15 or more: more than 0)" in plain(c.value)
+               for c in at.caption)
+    rules = _table_with(at, "Rule").set_index("Open")["Rule"].to_dict()
+    assert rules == {"portfolio?project=P7": "Forecast end late; Milestone late",
+                     "portfolio?project=P2": "Stale report; Very high risks open"}
+    for key, value in (("ov_end_days", 92), ("ov_overdue_days", 364)):
+        at.number_input(key=key).set_value(value).run()  # P7: 92 and 364 are not over
+    assert metric_values(at)["Projects flagged"] == "1"
+    at.number_input(key="ov_report_age").set_value(46).run()
+    at.number_input(key="ov_risks_allowed").set_value(1).run()
+    assert metric_values(at)["Projects flagged"] == "0"
+    assert any("Very high risks open (open risks scoring 15 or more: more than 1)" in plain(c.value)
+               for c in at.caption)
