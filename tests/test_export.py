@@ -231,8 +231,32 @@ def test_pptx_slide_titles(pack: board.BoardPack) -> None:
     titles = [s.shapes.title.text for s in _slides(pack)]
     assert titles == [
         "NHS Trust\nPMO board report", "Executive summary", "Performance against plan",
-        "Portfolio RAG and changes since the previous report", "Training reach",
+        "Portfolio RAG and changes since the previous report",
+        "Exceptions: Red and Amber/Red projects", "Training reach",
         "Five-year plan", "Benefits", "Top risks", "Data sources"]
+
+
+def test_exceptions_slide_sheet_and_section_list_every_red_project(
+        db: Database, pack: board.BoardPack) -> None:
+    from pmo_data.exceptions import exceptions
+
+    listed = exceptions(db, AS_AT).table
+    assert len(listed) >= 1 and set(listed["overall_rag"]) <= {"Red", "Amber/Red"}
+    slide = {s.shapes.title.text: s for s in _slides(pack)}[
+        "Exceptions: Red and Amber/Red projects"]
+    cells = [[c.text for c in row.cells] for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows]
+    assert cells[0] == ["Project", "RAG", "Reason", "Slippage (days)", "SRO",
+                        "Days since report", "Change since previous report"]
+    assert [row[0].split(" ")[0] for row in cells[1:]] == list(listed["project_id"])
+    assert [row[1] for row in cells[1:]] == list(listed["overall_rag"])
+    assert not any(cell in ("None", "nan", "<NA>") for row in cells for cell in row)
+    sheet = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name="Exceptions", engine="openpyxl")
+    assert list(sheet["project_id"]) == list(listed["project_id"])
+    html = pack.html.decode()
+    section = html[html.index('<section id="exceptions">'):]
+    section = section[:section.index("</section>")]
+    assert all(f">{p} " in section for p in listed["project_id"])
 
 
 def test_pptx_charts_are_native_and_equal_the_catalogue(db: Database,
@@ -325,8 +349,8 @@ def test_xlsx_has_the_data_behind_every_chart_and_definitions(db: Database,
                                                                pack: board.BoardPack) -> None:
     sheets = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["README", "Definitions", "Summary", "KPIs", "Portfolio RAG",
-                            "RAG changes", "Training", "Five-year plan", "Benefits", "Top risks",
-                            "Data sources"]
+                            "RAG changes", "Exceptions", "Training", "Five-year plan",
+                            "Benefits", "Top risks", "Data sources"]
     readme = sheets["README"]
     for defn in metrics.catalogue(db):
         assert any(readme["name"].str.startswith(f"{defn.code}: "))
