@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pmo_data import exceptions as exceptions_list
-from pmo_data import freshness, governance, metrics, overview, quality, spc_rules
+from pmo_data import freshness, governance, metrics, overview, plan, quality, spc_rules
 from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack.formats import fmt_value
@@ -101,6 +101,8 @@ class PackContent:
     exceptions: pd.DataFrame = field(hash=False)
     training: pd.DataFrame = field(hash=False)
     training_forecast: float | None
+    #: "n of m plan KPIs on track" in the FY (``pmo_data.plan.scorecard``; None if not full).
+    scorecard: plan.Scorecard | None
     plan: pd.DataFrame = field(hash=False)
     plan_chart: pd.DataFrame = field(hash=False)
     benefits: pd.DataFrame = field(hash=False)
@@ -324,7 +326,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     training = (metrics.cumulative_trained_by_month(db, fy, as_at, service_group) if full
                 else empty)
     forecast = metrics.training_forecast(db, fy, as_at, service_group)
-    plan, plan_chart = _plan(db, as_at) if full else (empty, empty)
+    plan_frame, plan_chart = _plan(db, as_at) if full else (empty, empty)
     benefits = _benefits(db, fy, service_group)
     risks = _risks(db, at, service_group) if full else empty
     sources, caveats = _sources(db, at)
@@ -333,7 +335,8 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
         rag=rag, rag_changes=changes, exceptions=exceptions, training=training,
         training_forecast=forecast.forecast,
-        plan=plan, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
+        scorecard=plan.scorecard(db, fy, as_at) if full else None,
+        plan=plan_frame, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
     )
 

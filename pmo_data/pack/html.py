@@ -32,6 +32,7 @@ from pmo_data.pack.sections import (
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
+    STATUS_FILLS,
     benefits_summary,
     exception_rows,
     exceptions_summary,
@@ -42,6 +43,7 @@ from pmo_data.pack.sections import (
     plan_summary,
     plan_years,
     rag_summary,
+    scorecard_rows,
     spc_note,
     subtitle,
     training_summary,
@@ -55,6 +57,7 @@ section:last-child{break-after:auto;page-break-after:auto}
 h1{color:#005EB8;font-size:32px;margin:0 0 8px}
 h2{color:#005EB8;font-size:24px;margin:0 0 12px;border-bottom:3px solid #005EB8;padding-bottom:4px}
 p.sub{font-size:18px;color:#425563}
+p.big{font-size:48px;font-weight:700;color:#005EB8;margin:0}
 p.note,figcaption{font-size:13px;color:#425563}
 ul.summary li{font-size:17px;margin:0 0 10px;line-height:1.4}
 table{border-collapse:collapse;width:100%;font-size:13px}
@@ -105,6 +108,20 @@ def _icon_html(kind: str | None) -> str:
 
 def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def scorecard_section(c: PackContent) -> str:
+    """"n of m plan KPIs on track this year" with the plan label, and each KPI's status."""
+    card = c.scorecard
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td style=\"background:"
+        f"{STATUS_FILLS.get(status, ('#FFFFFF', ''))[0]}\">{escape(status)}</td></tr>"
+        for name, status in scorecard_rows(c))
+    head = f"<th>Plan KPI</th><th>Status in {escape(c.fy)}</th>"
+    return (f'<p class="big">{escape(card.value_text if card else "–")}</p>'
+            f"<p>{escape(card.sentence if card else 'No five-year plan loaded.')}</p>"
+            + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+               if rows else ""))
 
 
 def summary_section(c: PackContent) -> str:
@@ -225,6 +242,7 @@ def sources_section(c: PackContent) -> str:
 
 #: The sections after the title, in order: the one registry (keys are ``SECTION_TITLES``).
 SECTIONS: tuple[Section, ...] = (
+    Section("scorecard", scorecard_section),
     Section("summary", summary_section),
     Section("kpis", kpi_section),
     Section("portfolio", portfolio_section),

@@ -30,6 +30,7 @@ from pmo_data.pack.sections import (
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
+    STATUS_FILLS,
     benefits_summary,
     exception_rows,
     exceptions_summary,
@@ -40,6 +41,7 @@ from pmo_data.pack.sections import (
     plan_summary,
     plan_years,
     rag_summary,
+    scorecard_rows,
     spc_note,
     subtitle,
     training_summary,
@@ -75,6 +77,28 @@ def title_slide(deck: Deck, c: PackContent, title: str) -> None:
     sub.left, sub.width = Inches(0.8), Inches(11.7)
     sub.top, sub.height = Inches(4.3), Inches(1.0)
     sub.text = subtitle(c)
+
+
+def scorecard_slide(deck: Deck, c: PackContent, title: str) -> None:
+    """"n of m plan KPIs on track this year" in large type with the year's plan label, and
+    each plan KPI's status this year (coloured)."""
+    slide = deck.slide(title)
+    card = c.scorecard
+    big = card.value_text if card else "–"
+    text_box(slide, 0.6, 1.4, 4.6, 1.4, [big], size=60, bold=True, colour=NHS_BLUE)
+    text_box(slide, 0.6, 2.9, 4.6, 2.4,
+             [card.sentence if card else "No five-year plan loaded."], size=16)
+    rows = [["Plan KPI", f"Status in {c.fy}"], *scorecard_rows(c)]
+    if len(rows) == 1:
+        rows.append(["No plan KPIs", ""])
+    fills = {(i, 1): STATUS_FILLS[r[1]] for i, r in enumerate(rows[1:], start=1)
+             if r[1] in STATUS_FILLS}
+    table(slide, [[fmt.shorten(r[0], 70), r[1]] for r in rows], 5.6, 1.3, 7.3, [5.4, 1.9],
+          size=11, fills=fills, row_height=0.4)
+    text_box(slide, 0.4, 6.45, 12.5, 0.5,
+             ["On track: Met, or On track so far (counts against the pro-rata target). No data "
+              "counts against; No target and Not judged are left out."], size=11,
+             colour=NHS_DARK_GREY)
 
 
 def summary_slide(deck: Deck, c: PackContent, title: str) -> None:
@@ -236,6 +260,7 @@ def sources_slide(deck: Deck, c: PackContent, title: str) -> None:
 #: Every slide of the deck, in order: the one registry (keys are ``SECTION_TITLES`` keys).
 SLIDES: tuple[Slide, ...] = (
     Slide("title", title_slide),
+    Slide("scorecard", scorecard_slide),
     Slide("summary", summary_slide),
     Slide("kpis", kpi_slides),
     Slide("portfolio", portfolio_slide),

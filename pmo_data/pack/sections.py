@@ -17,6 +17,7 @@ from pmo_data.pack.formats import fmt_date, fmt_value
 
 SECTION_TITLES = {
     "title": "PMO board report",
+    "scorecard": "Five-year plan scorecard",
     "summary": "Executive summary",
     "kpis": "Performance against plan",
     "portfolio": "Portfolio RAG and changes since the previous report",
@@ -173,3 +174,16 @@ def exception_rows(c: PackContent, name_width: int | None = None,
 def exceptions_summary(c: PackContent) -> str:
     """``pmo_data.exceptions.summary_text`` of the pack's exceptions (as on the Overview)."""
     return exceptions.summary_text(c.exceptions, c.at, c.previous_date)
+
+
+#: Fill and text colour of a plan status on a slide (tints of NHS green and red behind black
+#: text, as on the Five-year plan page; non-judgements grey on white).
+STATUS_FILLS: dict[str, tuple[str, str]] = {
+    "Met": ("#CCEAD7", "#231F20"), "On track": ("#E1F2E7", "#231F20"),
+    "Off track": ("#F8D4D1", "#231F20"), "Not met": ("#F3BFBA", "#231F20"),
+}
+
+
+def scorecard_rows(c: PackContent) -> list[list[str]]:
+    """(KPI, status this year) of every plan KPI, in the plan's order."""
+    return [[name, status] for name, status in (c.scorecard.rows if c.scorecard else ())]

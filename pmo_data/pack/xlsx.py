@@ -35,6 +35,9 @@ def _summary(c: PackContent) -> pd.DataFrame:
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Definitions", "The metric catalogue: code, name, definition, unit, direction, "
           "target source, data owner.", lambda c: c.definitions.copy()),
+    Sheet("Scorecard", "Each plan KPI's status in the financial year: Met and On track count "
+          "as on track (n of m on the scorecard slide).", lambda c: pd.DataFrame(
+              list(c.scorecard.rows) if c.scorecard else [], columns=["kpi", "status"])),
     Sheet("Summary", "The executive-summary sentences, as edited by the author.", _summary),
     Sheet("KPIs", "Each measure: value, target, year-to-date target, last year, SPC icons.",
           lambda c: c.kpis),
