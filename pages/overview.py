@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from pmo_data import exceptions, fmt, governance, overview, portfolio, quality_scores
+from pmo_data import exceptions, fmt, governance, overview, plan, portfolio, quality_scores
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
 from pmo_data.text import md, md_signed
@@ -50,6 +50,17 @@ def tile(t: overview.Tile) -> None:
                                                      t.freshness_text) if line))
         page_link(t.page, t.page_label)
 
+
+card = ui.call(plan.scorecard, fy=f.fy, as_at=f.as_at)
+st.subheader("Five-year plan scorecard")
+left, _ = st.columns([1, 3])
+with left, st.container(border=True):
+    st.metric("Plan KPIs on track", card.value_text,
+              help="Met, or On track so far (counts against the pro-rata target), of the plan "
+                   "KPIs judged this year: No data counts against; No target, Not judged and "
+                   "Not yet started are left out. The plan is trust-wide.")
+    st.caption(md(card.sentence))
+    page_link("pages/five_year_plan.py", "Five-year plan")
 
 tiles = ui.call(overview.headline_tiles, fy=f.fy, as_at=f.as_at,
                 service_group=f.service_group)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_overview import overview_tables
 from test_portfolio import AT, FY
 
-from pmo_data import governance, metrics, quality_scores
+from pmo_data import governance, metrics, plan, quality_scores
 from pmo_data.overview import format_value
 from pmo_data.portfolio import evaluation_date
 
@@ -43,7 +43,10 @@ def test_every_tile_equals_the_catalogue(db_path: Path, fy: str, as_at: date,
     for mv in values.values():
         assert shown[mv.name] == format_value(mv.value, mv.unit), mv.code
     assert shown["Projects flagged"] == str(len(flags))
-    assert len(shown) == len(values) + 1
+    with engine(db_path) as db:
+        card = plan.scorecard(db, fy, as_at)
+    assert shown["Plan KPIs on track"] == card.value_text
+    assert len(shown) == len(values) + 2
 
 
 def test_filters_change_the_numbers(db_path: Path) -> None:
@@ -69,7 +72,8 @@ def test_tile_details(db_path: Path) -> None:
     assert "spc-icon-improvement_high" in html and "spc-icon-hit_or_miss" in html
     assert "Of 5 active projects, 2 are Red, 1 Amber/Green, 1 Green and 1 Not reported." in html
     headings = [plain(h.value) for h in at.subheader]
-    assert headings[:4] == ["Portfolio delivery", "Milestones and benefits",
+    assert headings[0] == "Five-year plan scorecard"
+    assert headings[1:5] == ["Portfolio delivery", "Milestones and benefits",
                             "Training and PM services", "Five-year plan measures"]
 
 
@@ -157,3 +161,14 @@ def test_rag_integrity_rules_and_thresholds(db_path: Path) -> None:
     assert metric_values(at)["Projects flagged"] == "0"
     assert any("Very high risks open (open risks scoring 15 or more: more than 1)" in plain(c.value)
                for c in at.caption)
+
+
+def test_plan_scorecard_tile(db_path: Path) -> None:
+    # 2025/26 to 30 June 2025 (test_overview's plan): the catalogue's statuses, counted
+    at = _run()
+    with engine(db_path) as db:
+        card = plan.scorecard(db, FY, AT)
+    assert card.in_plan and card.judged > 0
+    assert metric_values(at)["Plan KPIs on track"] == f"{card.on_track} of {card.judged}"
+    assert card.sentence in [plain(c.value) for c in at.caption]
+    assert card.sentence.startswith(f"{card.on_track} of {card.judged} plan KPIs on track")
