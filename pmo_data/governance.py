@@ -283,11 +283,12 @@ def benefit_totals(db: Database, as_at: date, service_group: str | None = None
                          None if cash is None else float(cash), int(overdue))
 
 
-BenefitsBy = Literal["category", "project", "service_group"]
+BenefitsBy = Literal["category", "project", "service_group", "strategic_shift"]
 _BY_SQL: dict[str, str] = {
     "category": "b.category",
     "project": "b.project_id || coalesce(' ' || p.project_name, '')",
     "service_group": "coalesce(p.service_group, 'Project not in register')",
+    "strategic_shift": "coalesce(p.strategic_shift, 'No shift recorded')",
 }
 
 
@@ -297,7 +298,8 @@ def benefits_by(
     service_group: str | None = None,
     unit: str = "£",
 ) -> pd.DataFrame:
-    """Planned (target) against realised per category, project or service group.
+    """Planned (target) against realised per category, project, service group or strategic
+    shift ("No shift recorded" when blank).
 
     Columns: group; benefits and benefits_realised (counts over every unit; realised as
     in ``benefits_overdue``); target_value and realised_value (sums over the benefits in
