@@ -28,6 +28,7 @@ pages = {
         st.Page("pages/portfolio.py", title="Portfolio delivery", icon=":material/view_timeline:"),
         st.Page("pages/training.py", title="Training reach", icon=":material/school:"),
         st.Page("pages/five_year_plan.py", title="Five-year plan", icon=":material/flag:"),
+        st.Page("pages/shifts.py", title="Three shifts", icon=":material/alt_route:"),
     ],
     "Governance": [
         st.Page("pages/benefits.py", title="Benefits", icon=":material/volunteer_activism:"),

@@ -34,7 +34,8 @@ from pmo_data.db import Database
 from pmo_data.periods import complete_months_end
 from pmo_data.schema import ACTIVE_STAGES, STRATEGIC_SHIFT
 
-__all__ = ["NO_SHIFT", "SHIFTS", "ShiftView", "shift_view"]
+__all__ = ["NO_SHIFT", "SHIFTS", "ShiftView", "benefits_table", "rag_frame", "shift_view",
+           "stage_table"]
 
 #: The three shifts, in the plan's order.
 SHIFTS: tuple[str, ...] = STRATEGIC_SHIFT.values
@@ -122,4 +123,40 @@ def shift_view(db: Database, at: date, service_group: str | None = None,
         columns={"group": "strategic_shift"})
     present = set(by["strategic_shift"]) | set(benefits["strategic_shift"])
     shifts = SHIFTS + ((NO_SHIFT,) if NO_SHIFT in present else ())
+    order = {s: i for i, s in enumerate(shifts)}
+    trend = trend.sort_values(["strategic_shift", "month_end"],
+                              key=lambda c: c.map(order) if c.name == "strategic_shift" else c,
+                              ignore_index=True)
     return ShiftView(at, shifts, by, benefits, trend)
+
+
+def rag_frame(view: ShiftView) -> pd.DataFrame:
+    """The shifts' active projects by latest RAG in the form the RAG-by-group chart reads
+    (service_group = the shift, overall_rag, projects)."""
+    rows = view.by_stage_rag[view.by_stage_rag["stage"].isin(ACTIVE_STAGES)]
+    out = rows.groupby(["strategic_shift", "overall_rag"], as_index=False)["projects"].sum()
+    return out.rename(columns={"strategic_shift": "service_group"})
+
+
+def stage_table(view: ShiftView) -> pd.DataFrame:
+    """Projects per stage (rows, lifecycle order, stages with none left out) and shift
+    (columns, ``view.shifts``), with a Total row; zeros shown as 0."""
+    from pmo_data.schema import STAGE
+
+    table = view.by_stage_rag.pivot_table(index="stage", columns="strategic_shift",
+                                          values="projects", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=[s for s in STAGE.values if s in table.index],
+                          columns=list(view.shifts), fill_value=0).astype(int)
+    table.loc["Total"] = table.sum()
+    return table.rename_axis("Stage").reset_index()
+
+
+def benefits_table(view: ShiftView) -> pd.DataFrame:
+    """The benefits per shift in ``view.shifts`` order, with readable headings."""
+    b = view.benefits.set_index("strategic_shift").reindex(list(view.shifts))
+    b["benefits"] = b["benefits"].fillna(0).astype(int)
+    b["benefits_realised"] = b["benefits_realised"].fillna(0).astype(int)
+    return b.reset_index().rename(columns={
+        "strategic_shift": "Strategic shift", "benefits": "Benefits planned",
+        "benefits_realised": "Benefits realised", "target_value": "Planned (£)",
+        "realised_value": "Realised (£)", "realised_pct": "Realised %"})
