@@ -160,3 +160,40 @@ def benefits_table(view: ShiftView) -> pd.DataFrame:
         "strategic_shift": "Strategic shift", "benefits": "Benefits planned",
         "benefits_realised": "Benefits realised", "target_value": "Planned (£)",
         "realised_value": "Realised (£)", "realised_pct": "Realised %"})
+
+
+#: The pack's shift table header (``summary_rows``).
+SUMMARY_HEADER = ("Shift", "Projects (active)", "Active Red or Amber/Red",
+                  "Active Green or Amber/Green", "Benefits realised", "Realised £ of planned £",
+                  "Red or Amber/Red, trend")
+
+
+def summary_rows(view: ShiftView) -> list[list[str]]:
+    """One row per shift of ``SUMMARY_HEADER``: projects, RAG counts of the active ones,
+    benefits realised of planned (counts), pounds realised of planned, and the trend (Red or
+    Amber/Red at the first and last month end of ``view.trend``). Missing is a word."""
+    from pmo_data import fmt
+
+    rows = []
+    for shift in view.shifts:
+        p = view.by_stage_rag[view.by_stage_rag["strategic_shift"] == shift]
+        active = p[p["stage"].isin(ACTIVE_STAGES)]
+        off = int(active.loc[active["overall_rag"].isin(("Red", "Amber/Red")), "projects"].sum())
+        on = int(active.loc[active["overall_rag"].isin(("Green", "Amber/Green")),
+                            "projects"].sum())
+        b = view.benefits[view.benefits["strategic_shift"] == shift]
+        count = (f"{int(b['benefits_realised'].sum())} of {int(b['benefits'].sum())}"
+                 if len(b) else "none planned")
+        money = (f"{fmt.money_short(b['realised_value'].iloc[0], 'none')} of "
+                 f"{fmt.money_short(b['target_value'].iloc[0], 'none')}"
+                 if len(b) and not pd.isna(b["target_value"].iloc[0]) else "no £ benefits")
+        t = view.trend[view.trend["strategic_shift"] == shift]
+        first, last = (t.iloc[0], t.iloc[-1]) if len(t) else (None, None)
+        trend = (f"{int(first['red_or_amber_red'])} "
+                 f"({fmt.month(pd.Timestamp(first['month_end']).date())}) to "
+                 f"{int(last['red_or_amber_red'])} "
+                 f"({fmt.month(pd.Timestamp(last['month_end']).date())})"
+                 if first is not None else "no active projects")
+        rows.append([shift, f"{int(p['projects'].sum())} ({int(active['projects'].sum())})",
+                     str(off), str(on), count, money, trend])
+    return rows

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pmo_data import exceptions as exceptions_list
-from pmo_data import freshness, governance, metrics, overview, plan, quality, spc_rules
+from pmo_data import (
+    freshness,
+    governance,
+    metrics,
+    overview,
+    plan,
+    quality,
+    shifts,
+    spc_rules,
+)
 from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack.formats import fmt_value
@@ -103,6 +112,8 @@ class PackContent:
     training_forecast: float | None
     #: "n of m plan KPIs on track" in the FY (``pmo_data.plan.scorecard``; None if not full).
     scorecard: plan.Scorecard | None
+    #: The three shifts at ``at`` (``pmo_data.shifts.shift_view``; None if not full).
+    shifts: shifts.ShiftView | None
     plan: pd.DataFrame = field(hash=False)
     plan_chart: pd.DataFrame = field(hash=False)
     benefits: pd.DataFrame = field(hash=False)
@@ -336,6 +347,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
         rag=rag, rag_changes=changes, exceptions=exceptions, training=training,
         training_forecast=forecast.forecast,
         scorecard=plan.scorecard(db, fy, as_at) if full else None,
+        shifts=shifts.shift_view(db, at, service_group) if full else None,
         plan=plan_frame, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
     )

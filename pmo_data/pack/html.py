@@ -44,6 +44,7 @@ from pmo_data.pack.sections import (
     plan_years,
     rag_summary,
     scorecard_rows,
+    shifts_note,
     spc_note,
     subtitle,
     training_summary,
@@ -200,6 +201,16 @@ def plan_section(c: PackContent) -> str:
             + '<p class="note">Each cell: target (actual so far).</p>')
 
 
+def shifts_section(c: PackContent) -> str:
+    """Per shift: projects, RAG of the active ones, benefits and the trend."""
+    from pmo_data import shifts
+
+    if c.shifts is None:
+        return "<p>No shift data.</p>"
+    return (_table_html(shifts.SUMMARY_HEADER, shifts.summary_rows(c.shifts))
+            + f'<p class="note">{escape(shifts_note(c))}</p>')
+
+
 def benefits_section(c: PackContent) -> str:
     """Cash-releasing benefits planned and realised by service group."""
     if c.benefits.empty:
@@ -249,6 +260,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("exceptions", exceptions_section),
     Section("training", training_section),
     Section("plan", plan_section),
+    Section("shifts", shifts_section),
     Section("benefits", benefits_section),
     Section("risks", risks_section),
     Section("sources", sources_section),

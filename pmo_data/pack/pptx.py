@@ -19,6 +19,7 @@ from pmo_data.charts.palette import (
     NHS_BLUE,
     NHS_DARK_GREY,
     NHS_MID_GREY,
+    NHS_PURPLE,
     NHS_WARM_YELLOW,
     RAG_COLOURS,
 )
@@ -42,6 +43,7 @@ from pmo_data.pack.sections import (
     plan_years,
     rag_summary,
     scorecard_rows,
+    shifts_note,
     spc_note,
     subtitle,
     training_summary,
@@ -215,6 +217,32 @@ def plan_slide(deck: Deck, c: PackContent, title: str) -> None:
              colour=NHS_DARK_GREY)
 
 
+def shifts_slide(deck: Deck, c: PackContent, title: str) -> None:
+    """Per shift: projects, RAG of the active ones, benefits and the trend (table), and the
+    monthly trend of Red or Amber/Red projects per shift (native line chart)."""
+    from pmo_data import shifts
+
+    slide = deck.slide(title)
+    view = c.shifts
+    if view is None:
+        text_box(slide, 0.6, 1.4, 12, 1, ["No shift data."], size=16)
+        return
+    table(slide, [list(shifts.SUMMARY_HEADER), *shifts.summary_rows(view)], 0.4, 1.15, 12.5,
+          [2.3, 1.3, 1.5, 1.6, 1.4, 2.0, 2.4], size=10, row_height=0.36)
+    months = sorted({pd.Timestamp(d).date() for d in view.trend["month_end"]})
+    if months:
+        series = []
+        for shift in view.shifts:
+            t = view.trend[view.trend["strategic_shift"] == shift]
+            by = {pd.Timestamp(d).date(): int(v) for d, v in zip(
+                t["month_end"], t["red_or_amber_red"], strict=True)}
+            series.append((shift, [by.get(m, 0) for m in months]))
+        chart(slide, "line", [fmt.month(m) for m in months], series, 0.4, 3.25, 12.5, 3.15,
+              colours=(NHS_BLUE, NHS_PURPLE, NHS_DARK_GREY, NHS_MID_GREY), x_title="Month end",
+              y_title="Active Red or Amber/Red", whole=True)
+    text_box(slide, 0.4, 6.45, 12.5, 0.5, [shifts_note(c)], size=10, colour=NHS_DARK_GREY)
+
+
 def benefits_slide(deck: Deck, c: PackContent, title: str) -> None:
     """Cash-releasing benefits planned and realised by service group."""
     slide = deck.slide(title)
@@ -267,6 +295,7 @@ SLIDES: tuple[Slide, ...] = (
     Slide("exceptions", exceptions_slides),
     Slide("training", training_slide),
     Slide("plan", plan_slide),
+    Slide("shifts", shifts_slide),
     Slide("benefits", benefits_slide),
     Slide("risks", risks_slide),
     Slide("sources", sources_slide),

@@ -24,6 +24,7 @@ SECTION_TITLES = {
     "exceptions": "Exceptions: Red and Amber/Red projects",
     "training": "Training reach",
     "plan": "Five-year plan",
+    "shifts": "Three shifts",
     "benefits": "Benefits",
     "risks": "Top risks",
     "sources": "Data sources",
@@ -187,3 +188,11 @@ STATUS_FILLS: dict[str, tuple[str, str]] = {
 def scorecard_rows(c: PackContent) -> list[list[str]]:
     """(KPI, status this year) of every plan KPI, in the plan's order."""
     return [[name, status] for name, status in (c.scorecard.rows if c.scorecard else ())]
+
+
+def shifts_note(c: PackContent) -> str:
+    """What the shifts table counts."""
+    return (f"At {fmt.day(c.at)}: projects by the ten-year health plan shift they serve "
+            "(Cancelled left out); RAG = latest reported; benefits realised of planned "
+            "(counts), value in pounds only; trend = active projects Red or Amber/Red at the "
+            "first and last complete month end of the last 12.")

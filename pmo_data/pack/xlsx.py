@@ -52,6 +52,10 @@ SHEETS: tuple[Sheet, ...] = (
           lambda c: c.training),
     Sheet("Five-year plan", "Every plan KPI's target per financial year, and the actual so "
           "far.", lambda c: c.plan),
+    Sheet("Shifts", "Projects per strategic shift by stage and latest RAG (Cancelled left "
+          "out).", lambda c: c.shifts.by_stage_rag if c.shifts else pd.DataFrame()),
+    Sheet("Shift trend", "Per shift and month end: active projects and how many reported Red "
+          "or Amber/Red.", lambda c: c.shifts.trend if c.shifts else pd.DataFrame()),
     Sheet("Benefits", "Cash-releasing benefits due in the year by service group (pounds).",
           lambda c: c.benefits),
     Sheet("Top risks", f"The {TOP_RISKS} open risks with the highest likelihood x impact.",
