@@ -290,6 +290,7 @@ def sign_in_gate() -> str:
         st.sidebar.caption("Sign-in is off (local mode): only this computer can open the app.")
         return "admin"
     if not st.user.get("is_logged_in"):
+        _leave_legacy_pages_mode()  # else a fresh server lists pages/ to a signed-out user
         st.title("PMO dashboard")
         st.write("Sign in with your organisation account to continue.")
         if st.button("Sign in", type="primary"):
@@ -297,6 +298,7 @@ def sign_in_gate() -> str:
         st.stop()
     role = current_role()
     if role is None:
+        _leave_legacy_pages_mode()  # no page list for a user with no access either
         st.error(f"{md(st.user.get('email'))} has no access to this dashboard. Ask the PMO to add "
                  "you to the access list.")
         if st.button("Sign out"):

@@ -22,8 +22,9 @@ from typing import Any
 #: icon directives ``:name[...]``, emoji shortcodes ``:smile:``, LaTeX ``$``, HTML ``<``).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
 #: Where GitHub-flavoured Markdown would turn plain text into a link whatever its escapes
-#: (it finds ``http://``, ``https://`` and ``www.`` in the text after escapes are read).
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)(?=:)|\b(www)(?=\.)")
+#: (it finds ``http://``, ``https://``, ``www.`` and e-mail addresses in the text after
+#: escapes are read).
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)(?=:)|\b(www)(?=\.)|(?<=\w)@(?=[\w-]+\.)")
 #: An invisible character that breaks an autolink without changing what is shown.
 WORD_JOINER = "\u2060"
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
@@ -53,8 +54,8 @@ _NESTED = {"node": frozenset({"label", "customdata"}), "link": frozenset({"label
 def md(value: object) -> str:
     """``value`` as Markdown that displays exactly its characters: every Markdown or
     Streamlit directive character is backslash-escaped, line breaks become spaces, and a
-    word joiner (invisible) follows ``http``/``https``/``ftp``/``www`` so that no address
-    in the text becomes a link. None gives an empty string."""
+    word joiner (invisible) follows ``http``/``https``/``ftp``/``www`` and an e-mail's
+    ``@`` so that no address in the text becomes a link. None gives an empty string."""
     if value is None:
         return ""
     text = _LINE_BREAKS.sub(" ", str(value))

@@ -39,10 +39,13 @@ class StreamlitServer:
     ``streamlit run``."""
 
     def __init__(self, db_path: Path, *, script: str = "dashboard.py", log: Path | None = None,
-                 preload: bool = True):
-        self.port = free_port()
+                 preload: bool = True, port: int | None = None,
+                 env: dict[str, str] | None = None, args: list[str] | None = None):
+        """``port`` defaults to a free one; ``env`` is added to this process's environment;
+        ``args`` go to ``streamlit run`` after the test options (e.g. ``--secrets.files``)."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PMO_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PMO_DB": str(db_path), "PYTHONUNBUFFERED": "1", **(env or {})}
         self._log = open(log or os.devnull, "wb")  # noqa: SIM115 - closed in stop()
         launch = (["serve.py"] if preload and script == "dashboard.py"
                   else ["-m", "streamlit", "run", script])
@@ -50,7 +53,7 @@ class StreamlitServer:
             [sys.executable, *launch, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--global.developmentMode", "false"],
+             "--global.developmentMode", "false", *(args or [])],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -42,13 +42,13 @@ def test_md_round_trips_through_streamlit_markdown_as_the_same_characters() -> N
 
 
 @pytest.mark.parametrize("value", ["http://evil.example/x", "see HTTPS://a.b", "www.evil.example",
-                                   "ftp://f.example", "x www.y.z"])
+                                   "ftp://f.example", "x www.y.z", "head.of.pmo@trust.nhs.uk"])
 def test_md_breaks_autolinks(value: str) -> None:
     # GFM links bare addresses after escapes are read: a word joiner must split the scheme
     import re
 
     read = re.sub(r"\\(.)", r"\1", text.md(value))
-    assert not re.search(r"(?i)\b(https?://|ftp://|www\.)", read)
+    assert not re.search(r"(?i)\b(https?://|ftp://|www\.)|\w@[\w-]+\.", read)
     assert read.replace(text.WORD_JOINER, "") == value
 
 
