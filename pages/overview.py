@@ -71,23 +71,6 @@ for section, members in overview.by_section(tiles):
             with column:
                 tile(member)
 
-st.subheader("Changed since the previous report")
-changes = ui.call(overview.recent_rag_changes, fy=f.fy, as_at=f.as_at,
-                  service_group=f.service_group)
-st.caption(md(changes.summary))
-if len(changes.frame):
-    shown = portfolio.for_display(changes.frame.rename(columns={
-        "from_rag": "From", "to_rag": "To", "from_date": "Previous report",
-        "to_date": "Latest report", "change": "Change"}))
-    st.dataframe(style_rags(shown, ["From", "To"]), hide_index=True, column_order=[
-        "link", "Project name", "From", "To", "Change", "Previous report", "Latest report",
-        "Service group"], column_config={
-            "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
-                                                help="Open the project in Portfolio delivery"),
-            "Project name": st.column_config.TextColumn(width="medium"),
-            "Previous report": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
-
 st.subheader("Exceptions")
 listed = ui.call(exceptions.exceptions, at=at, service_group=f.service_group)
 st.caption(md(listed.summary) + " Reason: the latest highlight-report summary; slippage: "
@@ -107,6 +90,23 @@ if len(listed.table):
             "Project name": st.column_config.TextColumn(width="medium"),
             "Reason": st.column_config.TextColumn(width="large"),
             "Slippage (days)": st.column_config.NumberColumn(format="localized")})
+
+st.subheader("Changed since the previous report")
+changes = ui.call(overview.recent_rag_changes, fy=f.fy, as_at=f.as_at,
+                  service_group=f.service_group)
+st.caption(md(changes.summary))
+if len(changes.frame):
+    shown = portfolio.for_display(changes.frame.rename(columns={
+        "from_rag": "From", "to_rag": "To", "from_date": "Previous report",
+        "to_date": "Latest report", "change": "Change"}))
+    st.dataframe(style_rags(shown, ["From", "To"]), hide_index=True, column_order=[
+        "link", "Project name", "From", "To", "Change", "Previous report", "Latest report",
+        "Service group"], column_config={
+            "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
+                                                help="Open the project in Portfolio delivery"),
+            "Project name": st.column_config.TextColumn(width="medium"),
+            "Previous report": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
 
 st.subheader("RAG integrity")
 settings = ui.integrity_settings({

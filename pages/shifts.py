@@ -21,14 +21,13 @@ for column, shift in zip(st.columns(len(view.shifts)), view.shifts, strict=True)
         st.markdown(f"**{md(shift)}**")
         st.caption(md(view.sentence(shift)))
 
-left, right = st.columns(2)
 by_rag = rag_by_group_chart(shifts.rag_frame(view), title="Active projects by shift and RAG",
                             axis="Strategic shift", noun="shift")
-left.plotly_chart(by_rag.figure)
-left.caption(md(by_rag.summary))
+st.plotly_chart(by_rag.figure)
+st.caption(md(by_rag.summary))
 trend = shift_trend_chart(view.trend)
-right.plotly_chart(trend.figure)
-right.caption(md(trend.summary))
+st.plotly_chart(trend.figure)
+st.caption(md(trend.summary))
 
 left, right = st.columns(2)
 left.markdown("**Projects by stage**")

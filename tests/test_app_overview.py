@@ -81,10 +81,10 @@ def test_rag_changes(db_path: Path) -> None:
     at = _run()
     assert ("2 projects changed RAG in reports since 30 May 2025: 1 worse, 1 better."
             in [plain(c.value) for c in at.caption])
-    changes = at.dataframe[0].value
+    changes = _table_with(at, "Change")  # the Exceptions table comes first
     assert list(changes["link"]) == ["portfolio?project=P1", "portfolio?project=P7"]
     assert list(changes["Change"]) == ["Worse", "Better"]
-    surgery = _run(group="Surgery").dataframe[0].value
+    surgery = _table_with(_run(group="Surgery"), "Change")
     assert list(surgery["link"]) == ["portfolio?project=P1"]
 
 
