@@ -24,6 +24,7 @@ PAGES = [
     ("portfolio", "Portfolio delivery"),
     ("training", "Training reach"),
     ("five_year_plan", "Five-year plan"),
+    ("shifts", "Three shifts"),
     ("import_data", "Import"),
     ("data_quality", "Data quality"),
     ("explore", "Explore"),
