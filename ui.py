@@ -369,6 +369,34 @@ def freshness_line(parts: dict[str, date | None]) -> None:
     st.caption(md(freshness.line(parts)))
 
 
+#: RAG-integrity settings: (label, help) per ``rag_integrity`` keyword.
+_INTEGRITY_INPUTS: dict[str, tuple[str, str]] = {
+    "forecast_end_days": ("Forecast end late (days)", "Flag a forecast end more than this many "
+                          "days past the planned (baseline) end."),
+    "milestone_overdue_days": ("Milestone overdue (days)", "Flag an open milestone forecast "
+                               "or overdue more than this many days past its baseline date."),
+    "report_max_age_days": ("Report age (days)", "Flag a latest report more than this many "
+                            "days old (31 matches highlight report compliance)."),
+    "very_high_risks_allowed": ("Very high risks allowed", "Flag more than this many open "
+                                "very high risks (0: any)."),
+}
+
+
+def integrity_settings(keys: dict[str, str]) -> dict[str, int]:
+    """Four number inputs in a row, one per RAG-integrity rule (``keys``: the widget key of
+    each ``rag_integrity`` keyword), starting at ``governance.INTEGRITY_DEFAULTS``; returns
+    the keyword arguments for ``rag_integrity``."""
+    from pmo_data.governance import INTEGRITY_DEFAULTS
+
+    out: dict[str, int] = {}
+    for column, (name, (label, text)) in zip(st.columns(4), _INTEGRITY_INPUTS.items(),
+                                             strict=True):
+        out[name] = int(column.number_input(label, min_value=0, max_value=3650,
+                                            value=INTEGRITY_DEFAULTS[name], step=1,
+                                            key=keys[name], help=text))
+    return out
+
+
 def user_email() -> str | None:
     """The signed-in user's e-mail when sign-in is configured, else None."""
     try:

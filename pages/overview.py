@@ -1,14 +1,14 @@
 """Overview: are we on track this year? A tile per headline metric (value, target, change on
 last year, freshness, Making Data Count icons, link to the page behind it), stale-data
-warnings, projects whose RAG changed in their latest report, and RAG integrity flags."""
+warnings, projects whose RAG changed in their latest report, the exceptions (every Red and
+Amber/Red project, why and how late) and RAG integrity flags."""
 
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from pmo_data import fmt, governance, overview, portfolio, quality_scores
-from pmo_data import pages as registry
+from pmo_data import exceptions, fmt, governance, overview, plan, portfolio, quality_scores
 from pmo_data.charts import overview as charts
 from pmo_data.charts.portfolio import style_rags
 from pmo_data.text import md, md_signed
@@ -51,6 +51,17 @@ def tile(t: overview.Tile) -> None:
         page_link(t.page, t.page_label)
 
 
+card = ui.call(plan.scorecard, fy=f.fy, as_at=f.as_at)
+st.subheader("Five-year plan scorecard")
+left, _ = st.columns([1, 3])
+with left, st.container(border=True):
+    st.metric("Plan KPIs on track", card.value_text,
+              help="Met, or On track so far (counts against the pro-rata target), of the plan "
+                   "KPIs judged this year: No data counts against; No target, Not judged and "
+                   "Not yet started are left out. The plan is trust-wide.")
+    st.caption(md(card.sentence))
+    page_link("pages/five_year_plan.py", "Five-year plan")
+
 tiles = ui.call(overview.headline_tiles, fy=f.fy, as_at=f.as_at,
                 service_group=f.service_group)
 for section, members in overview.by_section(tiles):
@@ -59,6 +70,26 @@ for section, members in overview.by_section(tiles):
         for column, member in zip(st.columns(4), members[start:start + 4], strict=False):
             with column:
                 tile(member)
+
+st.subheader("Exceptions")
+listed = ui.call(exceptions.exceptions, at=at, service_group=f.service_group)
+st.caption(md(listed.summary) + " Reason: the latest highlight-report summary; slippage: "
+           "forecast (or actual) end minus planned end, in days.")
+if len(listed.table):
+    shown = listed.table.assign(project_name=[
+        f"{n} (On hold)" if s == "On hold" else n
+        for n, s in zip(listed.table["project_name"], listed.table["stage"], strict=True)])
+    shown = shown.rename(columns=exceptions.LABELS).drop(columns=["Project"])
+    shown["Reason"] = shown["Reason"].fillna("No summary reported")
+    shown["SRO"] = shown["SRO"].fillna("Not recorded")
+    st.dataframe(style_rags(shown, ["RAG"]), hide_index=True, column_order=[
+        "Open", "Project name", "RAG", "Reason", "Slippage (days)", "SRO", "Days since report",
+        "Change since previous report"], column_config={
+            "Open": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
+                                                help="Open the project in Portfolio delivery"),
+            "Project name": st.column_config.TextColumn(width="medium"),
+            "Reason": st.column_config.TextColumn(width="large"),
+            "Slippage (days)": st.column_config.NumberColumn(format="localized")})
 
 st.subheader("Changed since the previous report")
 changes = ui.call(overview.recent_rag_changes, fy=f.fy, as_at=f.as_at,
@@ -78,16 +109,16 @@ if len(changes.frame):
             "Latest report": st.column_config.DateColumn(format="D MMM YYYY")})
 
 st.subheader("RAG integrity")
-flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group)
-st.metric("Projects flagged", len(flags),
-          help="Active projects whose latest RAG is Green or Amber/Green while a milestone is "
-               "more than 30 days past its baseline with no actual date, or the report is "
-               "more than 31 days old.")
+settings = ui.integrity_settings({
+    "forecast_end_days": "ov_end_days", "milestone_overdue_days": "ov_overdue_days",
+    "report_max_age_days": "ov_report_age", "very_high_risks_allowed": "ov_risks_allowed"})
+flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group, **settings)
+st.metric("Projects flagged", len(flags))
+st.caption(md(governance.integrity_rules_text(settings)))
 if len(flags):
     st.dataframe(style_rags(governance.for_display(governance.with_project_links(flags)[[
-        "link", "project_name", "overall_rag", "reasons"]]), ["Overall RAG"]), hide_index=True,
+        "link", "project_name", "overall_rag", "rules", "reasons"]]), ["Overall RAG"]),
+        hide_index=True,
         column_config={"Open": st.column_config.LinkColumn(
             "Project", display_text=r"project=(.*)$", help="Open the project"),
             "Project name": st.column_config.TextColumn(width="medium")})
-portfolio_page = registry.by_key("portfolio")
-page_link(portfolio_page.path, f"{portfolio_page.label} to change the thresholds")

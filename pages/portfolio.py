@@ -19,7 +19,7 @@ DATES = {c: st.column_config.DateColumn(format="D MMM YYYY") for c in (
     "Latest report", "Report date", "Start", "Planned end", "Forecast end", "Actual end",
     "Baseline", "Forecast", "Actual", "Raised", "Review date", "Closed", "Target date")}
 WIDE = {**{c: st.column_config.TextColumn(width="large") for c in (
-    "Why flagged", "Title", "Mitigation", "Description", "Milestone")},
+    "Why flagged", "Reason", "Title", "Mitigation", "Description", "Milestone")},
     "Project name": st.column_config.TextColumn(width="medium")}
 NUMBERS = {**{c: st.column_config.NumberColumn(format="localized") for c in (
     "Baseline value", "Target value", "Realised value", "Slippage (days)")},
@@ -94,20 +94,16 @@ def timeline() -> None:
 def rag_integrity() -> None:
     """Projects flagged; new thresholds rerun this section only."""
     st.subheader("RAG integrity")
-    st.caption("Active projects reporting Green or Amber/Green while the evidence disagrees.")
-    a, b, _ = st.columns([1, 1, 2])
-    overdue = a.number_input("Milestone overdue (days)", min_value=0, value=30, step=1,
-                             key="pf_overdue_days", help="Flag a milestone more than this "
-                             "many days past its baseline date with no actual date.")
-    max_age = b.number_input("Report age (days)", min_value=0, value=31, step=1,
-                             key="pf_report_age", help="Flag a latest report more than this "
-                             "many days old (31 matches highlight report compliance).")
+    settings = ui.integrity_settings({
+        "forecast_end_days": "pf_end_days", "milestone_overdue_days": "pf_overdue_days",
+        "report_max_age_days": "pf_report_age", "very_high_risks_allowed": "pf_risks_allowed"})
+    st.caption(md(governance.integrity_rules_text(settings)))
     flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_group,
-                    milestone_overdue_days=int(overdue), report_max_age_days=int(max_age))
+                    **settings)
     st.markdown(f"**Projects flagged: {len(flags):,}**")
     show(portfolio.with_links(flags[["project_id", "project_name", "service_group", "stage",
-                                     "overall_rag", "reasons", "report_date"]]).rename(
-        columns={"reasons": "Why flagged"}))
+                                     "overall_rag", "rules", "reasons", "report_date"]]).rename(
+        columns={"reasons": "Why flagged", "rules": "Rule"}))
 
 
 timeline()

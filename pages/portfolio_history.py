@@ -76,16 +76,12 @@ st.caption("Forecast end dates away from the planned end date. The register, mil
 linked(diff.end_date_moves)
 
 st.subheader("RAG integrity check")
-cols = st.columns(2)
-milestone_days = cols[0].number_input(
-    "Flag a milestone overdue by more than (days)", min_value=0, max_value=365, value=30,
-    step=1, key="integrity_milestone_days")
-report_days = cols[1].number_input(
-    "Flag a latest report older than (days)", min_value=0, max_value=365, value=31, step=1,
-    key="integrity_report_days")
-flagged = ui.call(gov.rag_integrity, as_at=f.at, service_group=f.service_group,
-                  milestone_overdue_days=int(milestone_days),
-                  report_max_age_days=int(report_days))
+settings = ui.integrity_settings({
+    "forecast_end_days": "integrity_end_days", "milestone_overdue_days": "integrity_milestone_days",
+    "report_max_age_days": "integrity_report_days",
+    "very_high_risks_allowed": "integrity_risks_allowed"})
+st.caption(md(gov.integrity_rules_text(settings)))
+flagged = ui.call(gov.rag_integrity, as_at=f.at, service_group=f.service_group, **settings)
 st.caption(f"{len(flagged)} active projects report Green or Amber/Green at "
            f"{fmt.day(f.at)} while the evidence disagrees.")
-linked(flagged.drop(columns=["milestone_flag", "stale_report_flag"]))
+linked(flagged.drop(columns=[k for k, _ in gov.INTEGRITY_RULES]))

@@ -76,6 +76,9 @@ LABELS: dict[str, str] = {
     "overdue_milestones": "Overdue milestones",
     "worst_overdue_days": "Worst overdue (days)",
     "reasons": "Why flagged",
+    "rules": "Rule",
+    "end_slip_days": "Forecast end slip (days)",
+    "very_high_risks": "Very high risks",
     "rag_before": "RAG before",
     "rag_after": "RAG after",
     "report_before": "Report before",
@@ -273,11 +276,12 @@ def benefit_totals(db: Database, as_at: date, service_group: str | None = None
                          None if cash is None else float(cash), int(overdue))
 
 
-BenefitsBy = Literal["category", "project", "service_group"]
+BenefitsBy = Literal["category", "project", "service_group", "strategic_shift"]
 _BY_SQL: dict[str, str] = {
     "category": "b.category",
     "project": "b.project_id || coalesce(' ' || p.project_name, '')",
     "service_group": "coalesce(p.service_group, 'Project not in register')",
+    "strategic_shift": "coalesce(p.strategic_shift, 'No shift recorded')",
 }
 
 
@@ -287,7 +291,8 @@ def benefits_by(
     service_group: str | None = None,
     unit: str = "£",
 ) -> pd.DataFrame:
-    """Planned (target) against realised per category, project or service group.
+    """Planned (target) against realised per category, project, service group or strategic
+    shift ("No shift recorded" when blank).
 
     Columns: group; benefits and benefits_realised (counts over every unit; realised as
     in ``benefits_overdue``); target_value and realised_value (sums over the benefits in
@@ -643,6 +648,37 @@ def raid_trend(
 # --- RAG integrity ----------------------------------------------------------------------
 
 
+#: The RAG-integrity rules, in the order their reasons are written: (key, name people read).
+INTEGRITY_RULES: tuple[tuple[str, str], ...] = (
+    ("end_flag", "Forecast end late"),
+    ("milestone_flag", "Milestone late"),
+    ("stale_report_flag", "Stale report"),
+    ("risk_flag", "Very high risks open"),
+)
+
+
+#: The settings of ``rag_integrity`` and their defaults (the pages' inputs start here).
+INTEGRITY_DEFAULTS: dict[str, int] = {
+    "forecast_end_days": 30,
+    "milestone_overdue_days": 30,
+    "report_max_age_days": 31,
+    "very_high_risks_allowed": 0,
+}
+
+
+def integrity_rules_text(settings: dict[str, int] | None = None) -> str:
+    """One sentence naming each RAG-integrity rule with its threshold, for a caption: the
+    ``INTEGRITY_DEFAULTS`` overridden by ``settings``."""
+    s = {**INTEGRITY_DEFAULTS, **(settings or {})}
+    return ("Active projects reporting Green or Amber/Green are flagged when: "
+            f"Forecast end late (forecast end more than {s['forecast_end_days']} days past the "
+            f"planned end); Milestone late (an open milestone forecast or overdue more than "
+            f"{s['milestone_overdue_days']} days past its baseline); Stale report (latest "
+            f"report more than {s['report_max_age_days']} days old); Very high risks open "
+            f"(open risks scoring {populations.VERY_HIGH_SCORE} or more: more than "
+            f"{s['very_high_risks_allowed']}).")
+
+
 def rag_integrity(
     db: Database,
     as_at: date,
@@ -650,25 +686,41 @@ def rag_integrity(
     *,
     milestone_overdue_days: int = 30,
     report_max_age_days: int = 31,
+    forecast_end_days: int = 30,
+    very_high_risks_allowed: int = 0,
 ) -> pd.DataFrame:
-    """Active projects whose latest RAG says all is well while the evidence disagrees.
+    """Active projects whose latest RAG says all is well while the evidence disagrees
+    (the "watermelon": green outside, red inside).
 
-    A project is flagged when it is active at ``as_at`` (``pmo_data.populations``), its latest
-    highlight report dated on or before ``as_at`` has overall_rag Green or Amber/Green, and
+    A project is considered when it is active at ``as_at`` (``pmo_data.populations``) and
+    its latest highlight report dated on or before ``as_at`` has overall_rag Green or
+    Amber/Green. It is flagged when any rule fires (each is a setting; a value exactly at
+    the threshold does not fire, one over does):
 
-    - a milestone is more than ``milestone_overdue_days`` days past its baseline date
-      (as_at - baseline_date > milestone_overdue_days) without an actual date on or
-      before ``as_at``; or
-    - that latest report is more than ``report_max_age_days`` days old
-      (as_at - report_date > report_max_age_days; 31 matches HIGHLIGHT_COMPLIANCE).
+    - **Forecast end late** (``end_flag``): forecast end - planned (baseline) end >
+      ``forecast_end_days`` days (the register's current forecast; no forecast: no flag).
+    - **Milestone late** (``milestone_flag``): a milestone with no actual date on or before
+      ``as_at`` whose slip, max(forecast date, as_at) - baseline date (forecast blank: as_at
+      - baseline), is more than ``milestone_overdue_days`` days: overdue now, or forecast to
+      be that late.
+    - **Stale report** (``stale_report_flag``): as_at - latest report date >
+      ``report_max_age_days`` days (31 matches HIGHLIGHT_COMPLIANCE).
+    - **Very high risks open** (``risk_flag``): more than ``very_high_risks_allowed`` open
+      very high risks (``populations.open_raid`` and ``populations.very_high``, Risk type)
+      at ``as_at``. The default 0 flags any: a red-zone risk under a Green report is worth
+      a question at the board.
 
     Projects with no report are not flagged here (they show as Not reported, never Green).
 
-    Returns one row per flagged project, worst first (most overdue milestone, then
-    oldest report): project_id, project_name, service_group, stage, overall_rag,
-    reasons (one readable sentence), report_date, report_age_days, overdue_milestones
-    (count), worst_overdue_days (NA if none), milestone_flag, stale_report_flag (bools).
+    Returns one row per flagged project, worst first (largest slip in days, forecast end or
+    milestone, then oldest report, then most very high risks): project_id, project_name,
+    service_group, stage, overall_rag, rules (the names of the rules that fired, "; "),
+    reasons (one readable sentence per rule, "; "), report_date, report_age_days,
+    end_slip_days (NA without a forecast), overdue_milestones (count),
+    worst_overdue_days (NA if none), very_high_risks (count), and the four rule flags
+    (bools, ``INTEGRITY_RULES``).
     """
+    names = dict(INTEGRITY_RULES)
     return _df(
         db,
         f"""
@@ -676,27 +728,50 @@ def rag_integrity(
             SELECT project_id, max(report_date) AS report_date,
                    arg_max(overall_rag, report_date) AS overall_rag
             FROM status_reports WHERE report_date <= CAST($as_at AS DATE) GROUP BY project_id),
+        open_ms AS (
+            SELECT project_id,
+                   greatest(coalesce(forecast_date, baseline_date), CAST($as_at AS DATE))
+                       - baseline_date AS slip
+            FROM milestones
+            WHERE actual_date IS NULL OR actual_date > CAST($as_at AS DATE)),
         overdue AS (
             SELECT project_id, count(*)::INT AS overdue_milestones,
-                   max(CAST($as_at AS DATE) - baseline_date) AS worst_overdue_days
-            FROM milestones
-            WHERE (actual_date IS NULL OR actual_date > CAST($as_at AS DATE))
-              AND CAST($as_at AS DATE) - baseline_date > $mdays
-            GROUP BY project_id),
+                   max(slip) AS worst_overdue_days
+            FROM open_ms WHERE slip > $mdays GROUP BY project_id),
+        risks AS (
+            SELECT r.project_id, count(*)::INT AS very_high_risks
+            FROM raid r
+            WHERE r.raid_type = 'Risk' AND {populations.open_raid("r.", "as_at")}
+              AND {populations.very_high("r.")}
+            GROUP BY r.project_id),
         flagged AS (
             SELECT p.project_id, p.project_name, p.service_group, p.stage, l.overall_rag,
                    l.report_date, CAST($as_at AS DATE) - l.report_date AS report_age_days,
+                   p.forecast_end_date - p.planned_end_date AS end_slip_days,
                    coalesce(o.overdue_milestones, 0)::INT AS overdue_milestones,
                    o.worst_overdue_days,
+                   coalesce(k.very_high_risks, 0)::INT AS very_high_risks,
+                   coalesce(p.forecast_end_date - p.planned_end_date > $edays, FALSE)
+                       AS end_flag,
                    coalesce(o.overdue_milestones, 0) > 0 AS milestone_flag,
-                   CAST($as_at AS DATE) - l.report_date > $rdays AS stale_report_flag
+                   CAST($as_at AS DATE) - l.report_date > $rdays AS stale_report_flag,
+                   coalesce(k.very_high_risks, 0) > $vh AS risk_flag
             FROM projects p JOIN latest l USING (project_id)
             LEFT JOIN overdue o USING (project_id)
+            LEFT JOIN risks k USING (project_id)
             WHERE {populations.active_project("p.", "as_at")}
               AND l.overall_rag IN ('Green', 'Amber/Green')
               AND {_GROUP_SQL})
         SELECT project_id, project_name, service_group, stage, overall_rag,
             concat_ws('; ',
+                CASE WHEN end_flag THEN $n_end END,
+                CASE WHEN milestone_flag THEN $n_ms END,
+                CASE WHEN stale_report_flag THEN $n_stale END,
+                CASE WHEN risk_flag THEN $n_risk END) AS rules,
+            concat_ws('; ',
+            CASE WHEN end_flag THEN
+                'forecast end ' || end_slip_days || ' days past the planned end (limit '
+                || $edays || ')' END,
             CASE WHEN milestone_flag THEN
                 overdue_milestones || CASE WHEN overdue_milestones = 1 THEN ' milestone'
                                            ELSE ' milestones' END
@@ -704,14 +779,24 @@ def rag_integrity(
                 || ' (worst ' || worst_overdue_days || ' days)' END,
             CASE WHEN stale_report_flag THEN
                 'latest report is ' || report_age_days || ' days old (limit '
-                || $rdays || ')' END) AS reasons,
-            report_date, report_age_days, overdue_milestones, worst_overdue_days,
-            milestone_flag, stale_report_flag
-        FROM flagged WHERE milestone_flag OR stale_report_flag
-        ORDER BY worst_overdue_days DESC NULLS LAST, report_age_days DESC, project_id
+                || $rdays || ')' END,
+            CASE WHEN risk_flag THEN
+                very_high_risks || CASE WHEN very_high_risks = 1 THEN ' very high risk'
+                                        ELSE ' very high risks' END
+                || ' open (limit ' || $vh || ')' END) AS reasons,
+            report_date, report_age_days, end_slip_days, overdue_milestones,
+            worst_overdue_days, very_high_risks,
+            end_flag, milestone_flag, stale_report_flag, risk_flag
+        FROM flagged WHERE end_flag OR milestone_flag OR stale_report_flag OR risk_flag
+        ORDER BY greatest(CASE WHEN end_flag THEN end_slip_days END,
+                          worst_overdue_days) DESC NULLS LAST,
+                 report_age_days DESC, very_high_risks DESC, project_id
         """,
         {"as_at": as_at, "sg": group_key(service_group), "mdays": int(milestone_overdue_days),
-         "rdays": int(report_max_age_days), "active": list(ACTIVE_STAGES)},
+         "rdays": int(report_max_age_days), "edays": int(forecast_end_days),
+         "vh": int(very_high_risks_allowed), "active": list(ACTIVE_STAGES),
+         "n_end": names["end_flag"], "n_ms": names["milestone_flag"],
+         "n_stale": names["stale_report_flag"], "n_risk": names["risk_flag"]},
     )
 
 
@@ -750,7 +835,9 @@ def _in_portfolio(alias: str, param: str) -> str:
 
 
 _RAG_VALUES = ", ".join(f"({k}, '{v}')" for k, v in enumerate(RAG_ORDER))  # registry constants
-def _rag_rank_sql(col: str) -> str:
+
+
+def rag_rank_sql(col: str) -> str:
     """The rank of the RAG in column ``col`` (Red 1 ... Green 5; anything else NULL)."""
     return (f"CASE {col} WHEN 'Red' THEN 1 WHEN 'Amber/Red' THEN 2 WHEN 'Amber' THEN 3 "
             "WHEN 'Amber/Green' THEN 4 WHEN 'Green' THEN 5 END")
@@ -810,7 +897,7 @@ def portfolio_diff(
         before, after = after, before
     params = {"d1": before, "d2": after, "sg": group_key(service_group),
               "age": int(report_max_age_days), "active": list(ACTIVE_STAGES)}
-    rank1, rank2 = _rag_rank_sql("rag_before"), _rag_rank_sql("rag_after")
+    rank1, rank2 = rag_rank_sql("rag_before"), rag_rank_sql("rag_after")
     snap = f"""
         WITH r1 AS (
             SELECT project_id, max(report_date) AS report_before,

@@ -75,6 +75,7 @@ PAGES: tuple[Page, ...] = (
          tiles=("TRAINED_STAFF", "TRAINING_DNA_RATE"), link_label="Training"),
     Page("five_year_plan", "Five-year plan", ":material/flag:", "Headlines",
          tiles=("PROJECTS_SUPPORTED", "COACHING_ENGAGEMENTS"), plan_kpis=True),
+    Page("shifts", "Three shifts", ":material/alt_route:", "Headlines"),
     Page("benefits", "Benefits", ":material/volunteer_activism:", "Governance",
          tiles=("BENEFITS_REALISED_GBP",)),
     Page("risks", "Risks and issues", ":material/warning:", "Governance",

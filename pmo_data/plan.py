@@ -507,3 +507,71 @@ def ipr_table(series: tuple[KpiSeries, ...]) -> tuple[IprRow, ...]:
             k.values[-1] if k.values else None, k.monthly_target, k.result.variation_icon,
             k.result.assurance_icon, k.result.summary))
     return tuple(rows)
+
+
+# --- the scorecard ---------------------------------------------------------------------------
+
+#: Statuses that count as on track in the scorecard.
+ON_TRACK_STATUSES: tuple[str, ...] = (STATUS_MET, STATUS_ON_TRACK)
+#: Statuses left out of the scorecard's m (nothing to judge against).
+UNJUDGED_STATUSES: tuple[str, ...] = (STATUS_NO_TARGET, STATUS_NOT_JUDGED, STATUS_NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """"n of m plan KPIs on track" in one plan year.
+
+    ``on_track`` (n): the plan KPIs whose status in ``fy`` is Met or On track
+    (``ON_TRACK_STATUSES``). ``judged`` (m): the plan KPIs with a status other than No target,
+    Not judged or Not yet started (``UNJUDGED_STATUSES``), so No data counts against, never
+    for. ``rows``: (KPI name, status) of every plan KPI in the plan's order. ``label``: the
+    year's plan label ("" when none). ``in_plan``: False when the plan has no targets for
+    ``fy`` (then n = m = 0).
+    """
+
+    fy: str
+    label: str
+    at: date
+    on_track: int
+    judged: int
+    rows: tuple[tuple[str, str], ...]
+    in_plan: bool
+
+    @property
+    def value_text(self) -> str:
+        """``5 of 8`` (``–`` when the plan has no targets for the year)."""
+        return f"{self.on_track} of {self.judged}" if self.in_plan and self.judged else "–"
+
+    @property
+    def sentence(self) -> str:
+        """``5 of 8 plan KPIs on track in 2026/27 (Year two: build as one), to date at 21 Nov
+        2026.``; a finished year says "met in"; a year outside the plan says so."""
+        if not self.in_plan:
+            return f"The five-year plan has no targets for {self.fy}."
+        label = f" ({self.label})" if self.label else ""
+        phase = fy_phase(self.fy, self.at)
+        if phase == "future":
+            return (f"{self.fy}{label} has not started: its {len(self.rows)} plan KPIs are "
+                    "not judged yet.")
+        when = (f"to date at {fmt.day(self.at)}" if phase == "current"
+                else "not yet started" if phase == "future" else "at the year end")
+        kpis = "plan KPI" if self.judged == 1 else "plan KPIs"
+        return (f"{self.on_track} of {self.judged} {kpis} on track (Met or On track) in "
+                f"{self.fy}{label}, {when}.")
+
+
+def scorecard(db: Database, fy: str, as_at: date) -> Scorecard:
+    """The plan scorecard of ``fy`` at the evaluation date min(as_at, 31 March of ``fy``)
+    (``plan_grid`` statuses, trust-wide). ValueError for a bad FY."""
+    from pmo_data.periods import evaluation_date, normalise_fy
+
+    fy = normalise_fy(fy)
+    at = evaluation_date(fy, as_at)
+    grid = plan_grid(db, at)
+    if fy not in grid.years:
+        return Scorecard(fy, STRATEGY_LABELS.get(fy, ""), at, 0, 0, (), False)
+    i = grid.years.index(fy)
+    rows = tuple((k.name, k.cells[i].status) for k in grid.kpis)
+    judged = [s for _, s in rows if s not in UNJUDGED_STATUSES]
+    return Scorecard(fy, grid.labels[i], at,
+                     sum(s in ON_TRACK_STATUSES for s in judged), len(judged), rows, True)

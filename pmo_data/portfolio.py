@@ -53,6 +53,7 @@ LABELS: dict[str, str] = {
     "service_group": "Service group",
     "stage": "Stage",
     "overall_rag": "Latest RAG",
+    "reason": "Reason",
     "report_date": "Latest report",
     "project_manager": "Project manager",
     "sro": "SRO",
@@ -171,14 +172,20 @@ _SELECTED = f"""
         SELECT project_id, max(report_date) AS report_date,
                arg_max(overall_rag, report_date) AS rag
         FROM status_reports WHERE report_date <= $at GROUP BY project_id),
+    said AS (
+        SELECT project_id, arg_max(trim(summary), report_date) AS reason
+        FROM status_reports
+        WHERE report_date <= $at AND nullif(trim(summary), '') IS NOT NULL
+        GROUP BY project_id),
     sel AS (
         SELECT p.project_id, p.project_name, p.service_group, p.stage,
-               coalesce(l.rag, '{NOT_REPORTED}') AS overall_rag, l.report_date,
+               coalesce(l.rag, '{NOT_REPORTED}') AS overall_rag, s.reason, l.report_date,
                p.project_manager, p.sro, p.start_date, p.planned_end_date,
                p.forecast_end_date, p.actual_end_date,
                datediff('day', p.planned_end_date,
                         coalesce(p.actual_end_date, p.forecast_end_date)) AS slippage_days
         FROM projects p LEFT JOIN latest l ON l.project_id = p.project_id
+        LEFT JOIN said s ON s.project_id = p.project_id
         WHERE {any_group_or("p.service_group")}
           AND list_contains(CAST($stages AS VARCHAR[]), p.stage)
           AND (NOT list_contains(CAST($active AS VARCHAR[]), p.stage)
@@ -238,8 +245,8 @@ def filter_options(db: Database, service_group: str | None = None) -> FilterOpti
 # --- the project table and the charts' data -------------------------------------------------
 
 PROJECT_COLUMNS: tuple[str, ...] = (
-    "project_id", "project_name", "service_group", "stage", "overall_rag", "report_date",
-    "project_manager", "sro", "start_date", "planned_end_date", "forecast_end_date",
+    "project_id", "project_name", "service_group", "stage", "overall_rag", "reason",
+    "report_date", "project_manager", "sro", "start_date", "planned_end_date", "forecast_end_date",
     "actual_end_date", "slippage_days")
 
 
@@ -247,7 +254,9 @@ def project_table(db: Database, as_at: date, service_group: str | None = None,
                   selection: ProjectFilter | None = None) -> pd.DataFrame:
     """The selected projects (see the module rules), one row each, worst RAG first, then by
     project ID. Columns: ``PROJECT_COLUMNS``; overall_rag is the latest RAG on or before
-    ``as_at`` ("Not reported" when none); slippage_days is nullable (Int64)."""
+    ``as_at`` ("Not reported" when none); reason is the summary of the latest report on or
+    before ``as_at`` that has one (as ``pmo_data.exceptions``; missing when none);
+    slippage_days is nullable (Int64)."""
     sql = f"""
         WITH {_SELECTED}
         SELECT {', '.join(PROJECT_COLUMNS)} FROM sel

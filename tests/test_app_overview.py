@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_overview import overview_tables
 from test_portfolio import AT, FY
 
-from pmo_data import governance, metrics, quality_scores
+from pmo_data import governance, metrics, plan, quality_scores
 from pmo_data.overview import format_value
 from pmo_data.portfolio import evaluation_date
 
@@ -43,7 +43,10 @@ def test_every_tile_equals_the_catalogue(db_path: Path, fy: str, as_at: date,
     for mv in values.values():
         assert shown[mv.name] == format_value(mv.value, mv.unit), mv.code
     assert shown["Projects flagged"] == str(len(flags))
-    assert len(shown) == len(values) + 1
+    with engine(db_path) as db:
+        card = plan.scorecard(db, fy, as_at)
+    assert shown["Plan KPIs on track"] == card.value_text
+    assert len(shown) == len(values) + 2
 
 
 def test_filters_change_the_numbers(db_path: Path) -> None:
@@ -69,7 +72,8 @@ def test_tile_details(db_path: Path) -> None:
     assert "spc-icon-improvement_high" in html and "spc-icon-hit_or_miss" in html
     assert "Of 5 active projects, 2 are Red, 1 Amber/Green, 1 Green and 1 Not reported." in html
     headings = [plain(h.value) for h in at.subheader]
-    assert headings[:4] == ["Portfolio delivery", "Milestones and benefits",
+    assert headings[0] == "Five-year plan scorecard"
+    assert headings[1:5] == ["Portfolio delivery", "Milestones and benefits",
                             "Training and PM services", "Five-year plan measures"]
 
 
@@ -77,10 +81,10 @@ def test_rag_changes(db_path: Path) -> None:
     at = _run()
     assert ("2 projects changed RAG in reports since 30 May 2025: 1 worse, 1 better."
             in [plain(c.value) for c in at.caption])
-    changes = at.dataframe[0].value
+    changes = _table_with(at, "Change")  # the Exceptions table comes first
     assert list(changes["link"]) == ["portfolio?project=P1", "portfolio?project=P7"]
     assert list(changes["Change"]) == ["Worse", "Better"]
-    surgery = _run(group="Surgery").dataframe[0].value
+    surgery = _table_with(_run(group="Surgery"), "Change")
     assert list(surgery["link"]) == ["portfolio?project=P1"]
 
 
@@ -111,3 +115,60 @@ def test_a_delta_keeps_its_sign_for_the_arrow(db_path: Path) -> None:
     deltas = [m.delta for m in at.metric if m.delta]
     assert deltas
     assert all(d[0] in "+-" or d == "No change" for d in deltas), deltas
+
+
+def _table_with(at: AppTest, column: str):  # noqa: ANN202 - the shown DataFrame
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_exceptions_section(db_path: Path) -> None:
+    at = _run()
+    assert "Exceptions" in [plain(h.value) for h in at.subheader]
+    with engine(db_path) as db:
+        from pmo_data.exceptions import exceptions
+        listed = exceptions(db, evaluation_date(FY, AT))
+    # at 30 June 2025: P1 Red (31 May, was Amber at 30 May) and P8 Red since February
+    assert list(listed.table["project_id"]) == ["P1", "P8"]
+    assert any(plain(c.value).startswith(
+        "2 Red and 0 Amber/Red projects at 30 Jun 2025; change since the previous report, "
+        "30 May 2025.") for c in at.caption)
+    shown = _table_with(at, "Change since previous report")
+    assert list(shown["Open"]) == ["portfolio?project=P1", "portfolio?project=P8"]
+    assert list(shown["RAG"]) == ["Red", "Red"]
+    assert list(shown["Change since previous report"]) == ["Worse (Amber to Red)", "No change"]
+    # P1's 31 May report has no summary: its 30 April one is the reason
+    assert list(shown["Reason"]) == ["S1 old", "No summary reported"]
+    assert list(shown["Slippage (days)"])[0] == 30
+    medicine = _run(group="Medicine")  # both Reds are in Surgery
+    assert any(plain(c.value).startswith("No Red or Amber/Red projects at 30 Jun 2025.")
+               for c in medicine.caption)
+    assert not any("Change since previous report" in d.value.columns for d in medicine.dataframe)
+
+
+def test_rag_integrity_rules_and_thresholds(db_path: Path) -> None:
+    at = _run()
+    assert metric_values(at)["Projects flagged"] == "2"  # P2 and P7, as on Portfolio
+    assert any("Very high risks open (open risks scoring 15 or more: more than 0)" in plain(c.value)
+               for c in at.caption)
+    rules = _table_with(at, "Rule").set_index("Open")["Rule"].to_dict()
+    assert rules == {"portfolio?project=P7": "Forecast end late; Milestone late",
+                     "portfolio?project=P2": "Stale report; Very high risks open"}
+    for key, value in (("ov_end_days", 92), ("ov_overdue_days", 364)):
+        at.number_input(key=key).set_value(value).run()  # P7: 92 and 364 are not over
+    assert metric_values(at)["Projects flagged"] == "1"
+    at.number_input(key="ov_report_age").set_value(46).run()
+    at.number_input(key="ov_risks_allowed").set_value(1).run()
+    assert metric_values(at)["Projects flagged"] == "0"
+    assert any("Very high risks open (open risks scoring 15 or more: more than 1)" in plain(c.value)
+               for c in at.caption)
+
+
+def test_plan_scorecard_tile(db_path: Path) -> None:
+    # 2025/26 to 30 June 2025 (test_overview's plan): the catalogue's statuses, counted
+    at = _run()
+    with engine(db_path) as db:
+        card = plan.scorecard(db, FY, AT)
+    assert card.in_plan and card.judged > 0
+    assert metric_values(at)["Plan KPIs on track"] == f"{card.on_track} of {card.judged}"
+    assert card.sentence in [plain(c.value) for c in at.caption]
+    assert card.sentence.startswith(f"{card.on_track} of {card.judged} plan KPIs on track")

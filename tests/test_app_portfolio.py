@@ -61,6 +61,9 @@ def test_filters_change_the_numbers(db_path: Path) -> None:
     assert list(table["link"]) == [f"portfolio?project={p}" for p in
                                    ("P1", "P8", "P7", "P2", "P3")]
     assert list(table["Latest RAG"]) == ["Red", "Red", "Amber/Green", "Green", "Not reported"]
+    # the reason column: the latest highlight-report summary, beside the RAG
+    assert list(table.columns).index("Reason") == list(table.columns).index("Latest RAG") + 1
+    assert (table["Reason"].iloc[0], table["Reason"].iloc[3]) == ("S1 old", "On plan")
     at.multiselect(key="pf_stages").set_value(list(pf.STAGE_ORDER)).run()
     assert metric_values(at)["Projects listed"] == "7"  # P4 (Closed) and P6 (Pipeline) join
     assert metric_values(at)["Blue"] == "1"
@@ -86,17 +89,27 @@ def test_charts_and_their_summaries(db_path: Path) -> None:
 
 def test_rag_integrity_thresholds(db_path: Path) -> None:
     at = _run()
-    # Green or Amber/Green now: P2 Green (report of 15 May: 46 days old, over 31) and P7
-    # Amber/Green (M7's baseline 1 January passed 180 days ago with no actual, over 30).
+    # Green or Amber/Green now: P2 Green (report of 15 May: 46 days old, over 31; one open
+    # very high risk, over 0) and P7 Amber/Green (forecast end 92 days past the planned end,
+    # over 30; M7 forecast 364 days past its baseline, over 30).
     with engine(db_path) as db:
         assert sorted(governance.rag_integrity(db, AT)["project_id"]) == ["P2", "P7"]
     assert "**Projects flagged: 2**" in [plain(m.value) for m in at.markdown]
-    assert sorted(at.dataframe[1].value["link"]) == ["portfolio?project=P2",
-                                                     "portfolio?project=P7"]
-    at.number_input(key="pf_overdue_days").set_value(200).run()  # 180 is not over 200
+    table = at.dataframe[1].value.set_index("link")
+    assert sorted(table.index) == ["portfolio?project=P2", "portfolio?project=P7"]
+    assert table.loc["portfolio?project=P7", "Rule"] == "Forecast end late; Milestone late"
+    assert table.loc["portfolio?project=P2", "Rule"] == "Stale report; Very high risks open"
+    assert any("Forecast end late (forecast end more than 30 days" in plain(c.value)
+               for c in at.caption)
+    at.number_input(key="pf_overdue_days").set_value(364).run()  # 364 is not over 364
+    assert list(at.dataframe[1].value["Rule"]) == ["Forecast end late", "Stale report; "
+                                                   "Very high risks open"]
+    at.number_input(key="pf_end_days").set_value(92).run()  # 92 is not over 92
     assert "**Projects flagged: 1**" in [plain(m.value) for m in at.markdown]
     assert list(at.dataframe[1].value["link"]) == ["portfolio?project=P2"]
-    at.number_input(key="pf_report_age").set_value(60).run()  # 46 is not over 60
+    at.number_input(key="pf_report_age").set_value(46).run()  # 46 is not over 46
+    assert list(at.dataframe[1].value["Rule"]) == ["Very high risks open"]
+    at.number_input(key="pf_risks_allowed").set_value(1).run()  # 1 is not over 1
     assert "**Projects flagged: 0**" in [plain(m.value) for m in at.markdown]
 
 

@@ -230,9 +230,59 @@ def test_an_empty_database_gives_a_pack_that_says_so(tmp_path: Path) -> None:
 def test_pptx_slide_titles(pack: board.BoardPack) -> None:
     titles = [s.shapes.title.text for s in _slides(pack)]
     assert titles == [
-        "NHS Trust\nPMO board report", "Executive summary", "Performance against plan",
-        "Portfolio RAG and changes since the previous report", "Training reach",
-        "Five-year plan", "Benefits", "Top risks", "Data sources"]
+        "NHS Trust\nPMO board report", "Five-year plan scorecard", "Executive summary",
+        "Performance against plan", "Portfolio RAG and changes since the previous report",
+        "Exceptions: Red and Amber/Red projects", "Training reach",
+        "Five-year plan", "Three shifts", "Benefits", "Top risks", "Data sources"]
+
+
+def test_scorecard_is_the_first_content_slide(db: Database, pack: board.BoardPack) -> None:
+    from pmo_data.plan import scorecard
+
+    card = scorecard(db, FY, AS_AT)
+    slide = _slides(pack)[1]
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert slide.shapes.title.text == "Five-year plan scorecard"
+    assert card.value_text in texts and card.sentence in texts
+    cells = [[c.text for c in row.cells] for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows]
+    assert cells[1:] == [[name, status] for name, status in card.rows]
+    assert card.value_text in pack.html.decode()
+
+
+def test_shifts_slide_rows(db: Database, pack: board.BoardPack) -> None:
+    from pmo_data import shifts
+
+    view = shifts.shift_view(db, AS_AT)
+    slide = {s.shapes.title.text: s for s in _slides(pack)}["Three shifts"]
+    cells = [[c.text for c in row.cells] for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows]
+    assert cells == [list(shifts.SUMMARY_HEADER), *shifts.summary_rows(view)]
+    assert [r[0] for r in cells[1:4]] == list(shifts.SHIFTS)
+    assert not any(cell in ("None", "nan") for row in cells for cell in row)
+
+
+def test_exceptions_slide_sheet_and_section_list_every_red_project(
+        db: Database, pack: board.BoardPack) -> None:
+    from pmo_data.exceptions import exceptions
+
+    listed = exceptions(db, AS_AT).table
+    assert len(listed) >= 1 and set(listed["overall_rag"]) <= {"Red", "Amber/Red"}
+    slide = {s.shapes.title.text: s for s in _slides(pack)}[
+        "Exceptions: Red and Amber/Red projects"]
+    cells = [[c.text for c in row.cells] for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows]
+    assert cells[0] == ["Project", "RAG", "Reason", "Slippage (days)", "SRO",
+                        "Days since report", "Change since previous report"]
+    assert [row[0].split(" ")[0] for row in cells[1:]] == list(listed["project_id"])
+    assert [row[1] for row in cells[1:]] == list(listed["overall_rag"])
+    assert not any(cell in ("None", "nan", "<NA>") for row in cells for cell in row)
+    sheet = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name="Exceptions", engine="openpyxl")
+    assert list(sheet["project_id"]) == list(listed["project_id"])
+    html = pack.html.decode()
+    section = html[html.index('<section id="exceptions">'):]
+    section = section[:section.index("</section>")]
+    assert all(f">{p} " in section for p in listed["project_id"])
 
 
 def test_pptx_charts_are_native_and_equal_the_catalogue(db: Database,
@@ -358,8 +408,9 @@ def test_html_escapes_spreadsheet_text(pack: board.BoardPack) -> None:
 def test_xlsx_has_the_data_behind_every_chart_and_definitions(db: Database,
                                                                pack: board.BoardPack) -> None:
     sheets = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name=None, engine="openpyxl")
-    assert list(sheets) == ["README", "Definitions", "Summary", "KPIs", "Portfolio RAG",
-                            "RAG changes", "Training", "Five-year plan", "Benefits", "Top risks",
+    assert list(sheets) == ["README", "Definitions", "Scorecard", "Summary", "KPIs",
+                            "Portfolio RAG", "RAG changes", "Exceptions", "Training",
+                            "Five-year plan", "Shifts", "Shift trend", "Benefits", "Top risks",
                             "Data sources"]
     readme = sheets["README"]
     for defn in metrics.catalogue(db):

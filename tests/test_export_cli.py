@@ -46,7 +46,7 @@ def test_writes_three_files_matching_the_engine(store_db: Path, tmp_path: Path,
     assert (out / names[1]).read_bytes() == engine.html
     assert (out / names[2]).read_bytes() == engine.xlsx
     titles = [s.shapes.title.text for s in Presentation(io.BytesIO(engine.pptx)).slides]
-    assert titles[1] == "Executive summary"
+    assert titles[1:3] == ["Five-year plan scorecard", "Executive summary"]
 
 
 def test_defaults_come_from_the_data_and_pmo_db(store_db: Path, tmp_path: Path) -> None:

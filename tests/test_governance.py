@@ -340,6 +340,80 @@ def test_rag_integrity_thresholds_are_settings(integrity_db):
                                   service_group="surgery")["project_id"]) == ["G10"]
 
 
+@pytest.fixture
+def watermelon_db(tmp_path: Path) -> Database:
+    """Each rule at its threshold (not flagged) and one over (flagged); reports are fresh."""
+    planned = date(2026, 12, 31)
+    projects = [
+        _project("E30", forecast_end_date=date(2027, 1, 30)),  # 30 days late: at the limit
+        _project("E31", forecast_end_date=date(2027, 1, 31)),  # 31 days late: flagged
+        _project("EAR", forecast_end_date=date(2026, 11, 1)),  # early: never flagged
+        _project("M30"), _project("M31"),
+        _project("R0"), _project("R1"), _project("R2"),
+        _project("RED", forecast_end_date=date(2028, 1, 1)),  # Red report: not a watermelon
+    ]
+    reports = [{"project_id": p["project_id"], "report_date": date(2026, 3, 20),
+                "overall_rag": "Red" if p["project_id"] == "RED" else "Green"}
+               for p in projects]
+    baseline = date(2026, 9, 1)  # after the as-at date: only the forecast can make it late
+    milestones = [
+        {"project_id": "M30", "milestone": "m", "baseline_date": baseline,
+         "forecast_date": date(2026, 10, 1)},  # 30 days
+        {"project_id": "M31", "milestone": "m", "baseline_date": baseline,
+         "forecast_date": date(2026, 10, 2)},  # 31 days
+        {"project_id": "M30", "milestone": "done", "baseline_date": date(2026, 1, 1),
+         "forecast_date": date(2026, 6, 1), "actual_date": date(2026, 3, 1)},  # achieved
+    ]
+
+    def risk(rid, pid, likelihood, impact, status="Open", raised=date(2026, 1, 1)):
+        return {"raid_id": rid, "project_id": pid, "raid_type": "Risk", "title": rid,
+                "status": status, "likelihood": likelihood, "impact": impact,
+                "raised_date": raised}
+
+    raid = [
+        risk("A", "R0", 4, 3),  # 12: not very high
+        risk("B", "R0", 5, 3, status="Closed"),  # closed
+        risk("C", "R0", 5, 5, raised=date(2026, 4, 1)),  # raised after the as-at date
+        risk("D", "R1", 5, 3),  # 15: very high
+        risk("E", "R2", 5, 4), risk("F", "R2", 3, 5),  # two very high
+        risk("G", "RED", 5, 5),
+    ]
+    for p in projects:
+        p["planned_end_date"] = planned
+    return _db(tmp_path, "watermelon", {"projects": projects, "status_reports": reports,
+                                        "milestones": milestones, "raid": raid})
+
+
+def test_rag_integrity_rule_boundaries(watermelon_db):
+    got = gov.rag_integrity(watermelon_db, INTEGRITY_AS_AT).set_index("project_id")
+    # worst slip first: E31 and M31 (31 each, by ID), then R2 (2 risks), R1 (1 risk)
+    assert list(got.index) == ["E31", "M31", "R2", "R1"]
+    assert got.loc["E31", "rules"] == "Forecast end late"
+    assert got.loc["E31", "reasons"] == "forecast end 31 days past the planned end (limit 30)"
+    assert got.loc["M31", "rules"] == "Milestone late"
+    assert got.loc["M31", "reasons"] == (
+        "1 milestone more than 30 days past baseline with no actual date (worst 31 days)")
+    assert got.loc["R1", "rules"] == "Very high risks open"
+    assert got.loc["R1", "reasons"] == "1 very high risk open (limit 0)"
+    assert got.loc["R2", "reasons"] == "2 very high risks open (limit 0)"
+    assert not got.loc["E31", "milestone_flag"] and bool(got.loc["R2", "risk_flag"])
+
+
+def test_rag_integrity_rule_thresholds_move(watermelon_db):
+    def flagged(**kw):
+        return sorted(gov.rag_integrity(watermelon_db, INTEGRITY_AS_AT, **kw)["project_id"])
+
+    assert flagged(forecast_end_days=31) == ["M31", "R1", "R2"]  # 31 is not over 31
+    assert flagged(forecast_end_days=29) == ["E30", "E31", "M31", "R1", "R2"]
+    assert flagged(milestone_overdue_days=31) == ["E31", "R1", "R2"]
+    assert flagged(milestone_overdue_days=29) == ["E31", "M30", "M31", "R1", "R2"]
+    assert flagged(very_high_risks_allowed=1) == ["E31", "M31", "R2"]  # 1 is not over 1
+    assert flagged(very_high_risks_allowed=2) == ["E31", "M31"]
+    # several rules at once: a stale report too
+    both = gov.rag_integrity(watermelon_db, date(2026, 4, 30)).set_index("project_id")
+    assert both.loc["E31", "rules"] == "Forecast end late; Stale report"
+
+
 # --- portfolio history ------------------------------------------------------------------
 
 D1, D2 = date(2026, 1, 31), date(2026, 2, 28)

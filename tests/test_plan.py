@@ -343,3 +343,24 @@ def test_kpi_spc_unknown_code(db: Database) -> None:
     with pytest.raises(KeyError):
         plan.kpi_spc(db, "NOPE", AS_AT)
 
+
+
+def test_scorecard_counts_met_and_on_track_of_the_judged(db: Database) -> None:
+    # 2025/26 to 30 Sep: ADOPTION On track; TRAINED_STAFF and EVENTS Off track; WAIT No data
+    # (counts against, never for)
+    card = plan.scorecard(db, "2025/26", AS_AT)
+    assert (card.on_track, card.judged, card.value_text) == (1, 4, "1 of 4")
+    assert card.sentence == ("1 of 4 plan KPIs on track (Met or On track) in 2025/26 (Year one: "
+                             "come together), to date at 30 Sep 2025.")
+    assert card.rows[2] == ("Platform adoption", "On track")
+    # 2024/25, finished: EVENTS Met, ADOPTION Not met; No target and Not judged left out
+    last = plan.scorecard(db, "2024/25", AS_AT)
+    assert (last.on_track, last.judged) == (1, 2)
+    assert last.sentence.endswith("in 2024/25, at the year end.")
+    future = plan.scorecard(db, "2026/27", AS_AT)
+    assert (future.judged, future.value_text) == (0, "–")
+    assert future.sentence == ("2026/27 (Year two: build as one) has not started: its 4 plan "
+                               "KPIs are not judged yet.")
+    outside = plan.scorecard(db, "2027/28", AS_AT)
+    assert not outside.in_plan and outside.sentence == (
+        "The five-year plan has no targets for 2027/28.")

@@ -127,6 +127,11 @@ def test_default_table_lists_started_active_projects_worst_rag_first(db: Databas
     # P1 30 Jan 2026 - 31 Dec 2025 = 30; P7 31 Aug - 31 May 2025 = 92; P3 20 - 30 June = -10.
     assert (slip["P1"], slip["P7"], slip["P3"]) == (30, 92, -10)
     assert slip["P2"] is pd.NA and slip["P8"] is pd.NA  # no forecast: unknown, not 0
+    # reason: the latest summary on or before 30 June (P1's 31 May report has none, so its
+    # 30 April "S1 old"; "future" of 31 July is after the date); none given: missing
+    reason = dict(zip(table["project_id"], table["reason"], strict=True))
+    assert (reason["P1"], reason["P2"]) == ("S1 old", "On plan")
+    assert pd.isna(reason["P8"]) and pd.isna(reason["P3"])
 
 
 def test_default_selection_matches_the_catalogue(db: Database) -> None:

@@ -28,6 +28,7 @@ from pmo_data.charts.palette import (
     NHS_MID_GREY,
     NHS_ORANGE,
     NHS_PALE_GREY,
+    NHS_PURPLE,
     NHS_WHITE,
     RAG_COLOURS,
     text_on,
@@ -99,14 +100,16 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 # --- RAG by service group ------------------------------------------------------------------
 
 
-def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
-    """Stacked horizontal bars: projects per service group, split by latest RAG, from
+def rag_by_group_chart(frame: pd.DataFrame, title: str = "Latest RAG by service group",
+                       axis: str = "Service group", noun: str = "service group"
+                       ) -> PortfolioChart:
+    """Stacked horizontal bars: projects per service group (or another group in the
+    ``service_group`` column, named by ``axis`` and ``noun``), split by latest RAG, from
     ``portfolio.rag_by_group``. Groups with the most Red (then Amber/Red) projects on top.
 
     Summary: "<n> projects in <g> service groups; <r> Red, most in <group> (<k>)." or, with
     no Red project, "... none Red."
     """
-    title = "Latest RAG by service group"
     if frame.empty:
         return _empty(title, "No projects match the filters.")
     cells: dict[str, dict[str, int]] = {}  # group -> RAG -> projects (a few dozen rows)
@@ -133,10 +136,10 @@ def rag_by_group_chart(frame: pd.DataFrame) -> PortfolioChart:
             hovertemplate=f"%{{customdata}}<br>{rag}: %{{x}} projects<extra></extra>"))
     house_layout(fig, title, height=max(260, 110 + 34 * len(groups)), barmode="stack")
     fig.update_xaxes(title_text="Projects")
-    fig.update_yaxes(title_text="Service group", autorange="reversed")
+    fig.update_yaxes(title_text=axis, autorange="reversed")
     total = sum(totals.values())
     red = sum(row.get("Red", 0) for row in cells.values())
-    summary = (f"{_plural(total, 'project')} in {_plural(len(groups), 'service group')}; ")
+    summary = (f"{_plural(total, 'project')} in {_plural(len(groups), noun)}; ")
     if red:
         top = groups[0]  # the most Red comes first
         summary += f"{red:,} Red, most in {top} ({cells[top]['Red']:,})."
@@ -367,3 +370,32 @@ def rag_strip(reports: pd.DataFrame, project: str) -> PortfolioChart:
         summary += f" (was {overall[-2]})"
     summary += f"; Red in {overall.count('Red'):,} of them."
     return PortfolioChart(fig.build(), summary)
+
+
+def shift_trend_chart(trend: pd.DataFrame) -> PortfolioChart:
+    """Lines, one per strategic shift: active projects reporting Red or Amber/Red at each
+    month end, from ``pmo_data.shifts.ShiftView.trend`` (whole-number axis from 0).
+
+    Summary: "At <last month end>: <shift> <n> of <m>, ..." (each shift's latest point)."""
+    title = "Active projects Red or Amber/Red, by shift, at each month end"
+    if trend.empty:
+        return _empty(title, "No active projects in the months shown.")
+    fig = FigureBuilder()
+    colours = (NHS_BLUE, NHS_PURPLE, NHS_DARK_GREY, NHS_MID_GREY)
+    parts = []
+    for i, (shift, rows) in enumerate(trend.groupby("strategic_shift", sort=False)):
+        days = [pd.Timestamp(d).date() for d in rows["month_end"]]
+        fig.add_trace(trace("scatter", x=[d.isoformat() for d in days],
+                            y=[int(v) for v in rows["red_or_amber_red"]], mode="lines+markers",
+                            name=shift, line=dict(color=colours[i % len(colours)], width=3),
+                            customdata=[int(v) for v in rows["active"]],
+                            hovertemplate=f"{shift}<br>%{{x}}: %{{y}} of %{{customdata}} "
+                                          "active<extra></extra>"))
+        parts.append(f"{shift} {int(rows['red_or_amber_red'].iloc[-1])} of "
+                     f"{int(rows['active'].iloc[-1])}")
+    house_layout(fig, title, height=320)
+    fig.update_xaxes(title_text="Month end", tickformat="%b %Y")
+    fig.update_yaxes(title_text="Projects Red or Amber/Red", rangemode="nonnegative",
+                     dtick=1, tick0=0)
+    last = max(pd.Timestamp(d).date() for d in trend["month_end"])
+    return PortfolioChart(fig.build(), f"At {fmt_date(last)}: " + "; ".join(parts) + ".")

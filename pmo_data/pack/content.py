@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pmo_data import freshness, governance, metrics, overview, quality, spc_rules
+from pmo_data import exceptions as exceptions_list
+from pmo_data import (
+    freshness,
+    governance,
+    metrics,
+    overview,
+    plan,
+    quality,
+    shifts,
+    spc_rules,
+)
 from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack.formats import fmt_value
@@ -24,6 +34,7 @@ from pmo_data.parse import fy_bounds, fy_of, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
 from pmo_data.schema import RAG_ORDER, SOURCES
+from pmo_data.sqlparts import any_group_or, group_key
 from pmo_data.store import Store
 
 if TYPE_CHECKING:
@@ -96,8 +107,14 @@ class PackContent:
     kpis: pd.DataFrame = field(hash=False)
     rag: pd.DataFrame = field(hash=False)
     rag_changes: pd.DataFrame = field(hash=False)
+    #: Every Red and Amber/Red project, worst first (``pmo_data.exceptions``).
+    exceptions: pd.DataFrame = field(hash=False)
     training: pd.DataFrame = field(hash=False)
     training_forecast: float | None
+    #: "n of m plan KPIs on track" in the FY (``pmo_data.plan.scorecard``; None if not full).
+    scorecard: plan.Scorecard | None
+    #: The three shifts at ``at`` (``pmo_data.shifts.shift_view``; None if not full).
+    shifts: shifts.ShiftView | None
     plan: pd.DataFrame = field(hash=False)
     plan_chart: pd.DataFrame = field(hash=False)
     benefits: pd.DataFrame = field(hash=False)
@@ -235,19 +252,17 @@ def _benefits(db: Database, fy: str, service_group: str | None) -> pd.DataFrame:
     """Cash-releasing benefits with a target date in the FY, by project service group:
     planned = sum(target_value), realised = sum(realised_value) (pounds; blanks skipped)."""
     start, end = fy_bounds(fy)
-    return db.df(
-        """
+    sql = f"""
         SELECT coalesce(p.service_group, '(no project in register)') AS service_group,
                count(*) AS benefits,
                sum(b.target_value) AS planned_gbp,
                sum(b.realised_value) AS realised_gbp
         FROM benefits b LEFT JOIN projects p USING (project_id)
-        WHERE b.category = 'Cash-releasing' AND b.target_date BETWEEN ? AND ?
-          AND (?::VARCHAR IS NULL OR lower(trim(p.service_group)) = lower(trim(?)))
+        WHERE b.category = 'Cash-releasing' AND b.target_date BETWEEN $start AND $end
+          AND {any_group_or("p.service_group")}
         GROUP BY 1 ORDER BY 1
-        """,
-        [start, end, service_group, service_group],
-    )
+        """
+    return db.df(sql, {"start": start, "end": end, "sg": group_key(service_group)})
 
 
 def _risks(db: Database, at: date, service_group: str | None) -> pd.DataFrame:
@@ -317,18 +332,22 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     rag = (_rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
            if full else empty)
     changes = _changes(db, at, previous_date, service_group)
+    exceptions = (exceptions_list.exceptions(db, at, service_group).table if full else empty)
     training = (metrics.cumulative_trained_by_month(db, fy, as_at, service_group) if full
                 else empty)
     forecast = metrics.training_forecast(db, fy, as_at, service_group)
-    plan, plan_chart = _plan(db, as_at) if full else (empty, empty)
+    plan_frame, plan_chart = _plan(db, as_at) if full else (empty, empty)
     benefits = _benefits(db, fy, service_group)
     risks = _risks(db, at, service_group) if full else empty
     sources, caveats = _sources(db, at)
     return PackContent(
         trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
-        rag=rag, rag_changes=changes, training=training, training_forecast=forecast.forecast,
-        plan=plan, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
+        rag=rag, rag_changes=changes, exceptions=exceptions, training=training,
+        training_forecast=forecast.forecast,
+        scorecard=plan.scorecard(db, fy, as_at) if full else None,
+        shifts=shifts.shift_view(db, at, service_group) if full else None,
+        plan=plan_frame, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
     )
 

@@ -28,10 +28,14 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.formats import fmt_date
 from pmo_data.pack.sections import (
+    EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
+    STATUS_FILLS,
     benefits_summary,
+    exception_rows,
+    exceptions_summary,
     footer_text,
     month_labels,
     num,
@@ -39,6 +43,8 @@ from pmo_data.pack.sections import (
     plan_summary,
     plan_years,
     rag_summary,
+    scorecard_rows,
+    shifts_note,
     spc_note,
     subtitle,
     training_summary,
@@ -52,6 +58,7 @@ section:last-child{break-after:auto;page-break-after:auto}
 h1{color:#005EB8;font-size:32px;margin:0 0 8px}
 h2{color:#005EB8;font-size:24px;margin:0 0 12px;border-bottom:3px solid #005EB8;padding-bottom:4px}
 p.sub{font-size:18px;color:#425563}
+p.big{font-size:48px;font-weight:700;color:#005EB8;margin:0}
 p.note,figcaption{font-size:13px;color:#425563}
 ul.summary li{font-size:17px;margin:0 0 10px;line-height:1.4}
 table{border-collapse:collapse;width:100%;font-size:13px}
@@ -104,6 +111,20 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
+def scorecard_section(c: PackContent) -> str:
+    """"n of m plan KPIs on track this year" with the plan label, and each KPI's status."""
+    card = c.scorecard
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td style=\"background:"
+        f"{STATUS_FILLS.get(status, ('#FFFFFF', ''))[0]}\">{escape(status)}</td></tr>"
+        for name, status in scorecard_rows(c))
+    head = f"<th>Plan KPI</th><th>Status in {escape(c.fy)}</th>"
+    return (f'<p class="big">{escape(card.value_text if card else "–")}</p>'
+            f"<p>{escape(card.sentence if card else 'No five-year plan loaded.')}</p>"
+            + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+               if rows else ""))
+
+
 def summary_section(c: PackContent) -> str:
     """The narrative sentences as a list."""
     return ('<ul class="summary">' + "".join(f"<li>{escape(s.text)}</li>" for s in c.sentences)
@@ -141,6 +162,16 @@ def portfolio_section(c: PackContent) -> str:
         if changes else "<p>No RAG changes in the month.</p>")
 
 
+def exceptions_section(c: PackContent) -> str:
+    """Every Red and Amber/Red project, worst first, with reason, slippage, SRO, days since
+    its report and change since the previous report (whole texts)."""
+    rows = exception_rows(c)
+    if not rows:
+        return f"<p>{escape(exceptions_summary(c))}</p>"
+    return (_table_html(EXCEPTIONS_HEADER, rows, num_cols=(3, 5))
+            + f'<p class="note">{escape(exceptions_summary(c))}</p>')
+
+
 def training_section(c: PackContent) -> str:
     """Staff trained this year, cumulative by month, against the pro-rata target."""
     if c.training.empty:
@@ -168,6 +199,16 @@ def plan_section(c: PackContent) -> str:
     return (_figure(svg, plan_summary(c))
             + (_table_html(["KPI", *plan_years(c)], rows) if rows else "")
             + '<p class="note">Each cell: target (actual so far).</p>')
+
+
+def shifts_section(c: PackContent) -> str:
+    """Per shift: projects, RAG of the active ones, benefits and the trend."""
+    from pmo_data import shifts
+
+    if c.shifts is None:
+        return "<p>No shift data.</p>"
+    return (_table_html(shifts.SUMMARY_HEADER, shifts.summary_rows(c.shifts))
+            + f'<p class="note">{escape(shifts_note(c))}</p>')
 
 
 def benefits_section(c: PackContent) -> str:
@@ -212,11 +253,14 @@ def sources_section(c: PackContent) -> str:
 
 #: The sections after the title, in order: the one registry (keys are ``SECTION_TITLES``).
 SECTIONS: tuple[Section, ...] = (
+    Section("scorecard", scorecard_section),
     Section("summary", summary_section),
     Section("kpis", kpi_section),
     Section("portfolio", portfolio_section),
+    Section("exceptions", exceptions_section),
     Section("training", training_section),
     Section("plan", plan_section),
+    Section("shifts", shifts_section),
     Section("benefits", benefits_section),
     Section("risks", risks_section),
     Section("sources", sources_section),

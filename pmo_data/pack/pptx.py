@@ -19,6 +19,7 @@ from pmo_data.charts.palette import (
     NHS_BLUE,
     NHS_DARK_GREY,
     NHS_MID_GREY,
+    NHS_PURPLE,
     NHS_WARM_YELLOW,
     PREVIOUS_RAG_BARS,
     RAG_COLOURS,
@@ -27,10 +28,14 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.drawing import Deck, chart, rgb, table, text_box
 from pmo_data.pack.sections import (
+    EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
+    STATUS_FILLS,
     benefits_summary,
+    exception_rows,
+    exceptions_summary,
     footer_text,
     month_labels,
     num,
@@ -38,12 +43,15 @@ from pmo_data.pack.sections import (
     plan_summary,
     plan_years,
     rag_summary,
+    scorecard_rows,
+    shifts_note,
     spc_note,
     subtitle,
     training_summary,
 )
 
 KPI_ROWS_PER_SLIDE = 13
+EXCEPTION_ROWS_PER_SLIDE = 9
 MAX_CHANGES_SHOWN = 10
 
 
@@ -74,6 +82,28 @@ def title_slide(deck: Deck, c: PackContent, title: str) -> None:
     sub.text = subtitle(c)
 
 
+def scorecard_slide(deck: Deck, c: PackContent, title: str) -> None:
+    """"n of m plan KPIs on track this year" in large type with the year's plan label, and
+    each plan KPI's status this year (coloured)."""
+    slide = deck.slide(title)
+    card = c.scorecard
+    big = card.value_text if card else "–"
+    text_box(slide, 0.6, 1.4, 4.6, 1.4, [big], size=60, bold=True, colour=NHS_BLUE)
+    text_box(slide, 0.6, 2.9, 4.6, 2.4,
+             [card.sentence if card else "No five-year plan loaded."], size=16)
+    rows = [["Plan KPI", f"Status in {c.fy}"], *scorecard_rows(c)]
+    if len(rows) == 1:
+        rows.append(["No plan KPIs", ""])
+    fills = {(i, 1): STATUS_FILLS[r[1]] for i, r in enumerate(rows[1:], start=1)
+             if r[1] in STATUS_FILLS}
+    table(slide, [[fmt.shorten(r[0], 70), r[1]] for r in rows], 5.6, 1.3, 7.3, [5.4, 1.9],
+          size=11, fills=fills, row_height=0.4)
+    text_box(slide, 0.4, 6.45, 12.5, 0.5,
+             ["On track: Met, or On track so far (counts against the pro-rata target). No data "
+              "counts against; No target and Not judged are left out."], size=11,
+             colour=NHS_DARK_GREY)
+
+
 def summary_slide(deck: Deck, c: PackContent, title: str) -> None:
     """The narrative sentences as bullets."""
     slide = deck.slide(title)
@@ -82,7 +112,8 @@ def summary_slide(deck: Deck, c: PackContent, title: str) -> None:
 
 def kpi_slides(deck: Deck, c: PackContent, title: str) -> None:
     """The KPI table with SPC icons; continued on further slides past
-    ``KPI_ROWS_PER_SLIDE`` rows (the only function that may draw more than one slide)."""
+    ``KPI_ROWS_PER_SLIDE`` rows (with ``exceptions_slides``, the only functions that may
+    draw more than one slide)."""
     from pmo_data.charts.spc import ICONS
 
     kpi_rows = list(c.kpis.itertuples())
@@ -131,6 +162,28 @@ def portfolio_slide(deck: Deck, c: PackContent, title: str) -> None:
     text_box(slide, 0.4, 6.45, 12.5, 0.5, [rag_summary(c)], size=11, colour=NHS_DARK_GREY)
 
 
+def exceptions_slides(deck: Deck, c: PackContent, title: str) -> None:
+    """Every Red and Amber/Red project, worst first: reason, slippage, SRO, days since its
+    report, change since the previous report (RAG cells coloured); continued on further
+    slides past ``EXCEPTION_ROWS_PER_SLIDE`` rows, so none is left out."""
+    from pmo_data.charts.portfolio import rag_text_colour
+
+    rows = exception_rows(c, name_width=60, reason_width=110)
+    for first in range(0, max(1, len(rows)), EXCEPTION_ROWS_PER_SLIDE):
+        slide = deck.slide(title)
+        if first:
+            slide.shapes.title.text_frame.paragraphs[0].runs[0].text += " (continued)"
+        body = [list(EXCEPTIONS_HEADER), *rows[first:first + EXCEPTION_ROWS_PER_SLIDE]]
+        if len(body) == 1:
+            body.append(["No Red or Amber/Red projects", "", "", "", "", "", ""])
+        fills = {(i, 1): (RAG_COLOURS[r[1]], rag_text_colour(r[1]))
+                 for i, r in enumerate(body[1:], start=1) if r[1] in RAG_COLOURS}
+        table(slide, body, 0.4, 1.15, 12.5, [2.4, 1.0, 4.1, 1.0, 1.6, 0.9, 1.5], size=9,
+              fills=fills, row_height=0.5)
+        text_box(slide, 0.4, 6.45, 12.5, 0.5, [exceptions_summary(c)], size=11,
+                 colour=NHS_DARK_GREY)
+
+
 def training_slide(deck: Deck, c: PackContent, title: str) -> None:
     """Staff trained this year, cumulative by month, against the pro-rata target."""
     slide = deck.slide(title)
@@ -163,6 +216,37 @@ def plan_slide(deck: Deck, c: PackContent, title: str) -> None:
         table(slide, rows, 6.3, 1.2, 6.6, widths, size=9)
     text_box(slide, 0.4, 6.45, 12.5, 0.5,
              [plan_summary(c) + " Table: target (actual so far) for each year."], size=11,
+             colour=NHS_DARK_GREY)
+
+
+def shifts_slide(deck: Deck, c: PackContent, title: str) -> None:
+    """Per shift: projects, RAG of the active ones, benefits and the trend (table), and the
+    monthly trend of Red or Amber/Red projects per shift (native line chart)."""
+    from pmo_data import shifts
+
+    slide = deck.slide(title)
+    view = c.shifts
+    if view is None:
+        text_box(slide, 0.6, 1.4, 12, 1, ["No shift data."], size=16)
+        return
+    table(slide, [list(shifts.SUMMARY_HEADER), *shifts.summary_rows(view)], 0.4, 1.15, 12.5,
+          [2.3, 1.3, 1.5, 1.6, 1.4, 2.0, 2.4], size=10, row_height=0.36)
+    months = sorted({pd.Timestamp(d).date() for d in view.trend["month_end"]})
+    alt = ""
+    if months:
+        series = []
+        for shift in view.shifts:
+            t = view.trend[view.trend["strategic_shift"] == shift]
+            by = {pd.Timestamp(d).date(): int(v) for d, v in zip(
+                t["month_end"], t["red_or_amber_red"], strict=True)}
+            series.append((shift, [by.get(m, 0) for m in months]))
+        finding = "; ".join(f"{name} {values[0]} to {values[-1]}" for name, values in series)
+        alt = (f"Active projects Red or Amber/Red per shift at each month end from "
+               f"{fmt.month(months[0])} to {fmt.month(months[-1])}: {finding}.")
+        chart(slide, "line", [fmt.month(m) for m in months], series, 0.4, 3.25, 12.5, 3.15,
+              colours=(NHS_BLUE, NHS_PURPLE, NHS_DARK_GREY, NHS_MID_GREY), x_title="Month end",
+              y_title="Active Red or Amber/Red", whole=True, alt=alt)
+    text_box(slide, 0.4, 6.45, 12.5, 0.5, [f"{alt} {shifts_note(c)}".strip()], size=10,
              colour=NHS_DARK_GREY)
 
 
@@ -212,11 +296,14 @@ def sources_slide(deck: Deck, c: PackContent, title: str) -> None:
 #: Every slide of the deck, in order: the one registry (keys are ``SECTION_TITLES`` keys).
 SLIDES: tuple[Slide, ...] = (
     Slide("title", title_slide),
+    Slide("scorecard", scorecard_slide),
     Slide("summary", summary_slide),
     Slide("kpis", kpi_slides),
     Slide("portfolio", portfolio_slide),
+    Slide("exceptions", exceptions_slides),
     Slide("training", training_slide),
     Slide("plan", plan_slide),
+    Slide("shifts", shifts_slide),
     Slide("benefits", benefits_slide),
     Slide("risks", risks_slide),
     Slide("sources", sources_slide),

@@ -10,18 +10,21 @@ from typing import Any
 
 import pandas as pd
 
-from pmo_data import fmt
+from pmo_data import exceptions, fmt
 from pmo_data.downloads import plain
 from pmo_data.pack.content import SPC_MONTHS, PackContent
 from pmo_data.pack.formats import fmt_date, fmt_value
 
 SECTION_TITLES = {
     "title": "PMO board report",
+    "scorecard": "Five-year plan scorecard",
     "summary": "Executive summary",
     "kpis": "Performance against plan",
     "portfolio": "Portfolio RAG and changes since the previous report",
+    "exceptions": "Exceptions: Red and Amber/Red projects",
     "training": "Training reach",
     "plan": "Five-year plan",
+    "shifts": "Three shifts",
     "benefits": "Benefits",
     "risks": "Top risks",
     "sources": "Data sources",
@@ -138,3 +141,58 @@ def plan_rows(c: PackContent, name_width: int | None = None) -> list[list[str]]:
         name = str(part["kpi_name"].iloc[0])
         rows.append([fmt.shorten(name, name_width) if name_width else name, *cells])
     return rows
+
+
+#: The exceptions table's header (slide and HTML).
+EXCEPTIONS_HEADER = ("Project", "RAG", "Reason", "Slippage (days)", "SRO", "Days since report",
+                     "Change since previous report")
+
+
+def exception_rows(c: PackContent, name_width: int | None = None,
+                   reason_width: int | None = None) -> list[list[str]]:
+    """The exceptions as cells of ``EXCEPTIONS_HEADER`` (widths: shorten at a word with
+    ``fmt.shorten``; None keeps the whole text). Missing values are words, never "None"."""
+    def cut(text: str, width: int | None) -> str:
+        return fmt.shorten(text, width) if width else text
+
+    rows = []
+    for r in c.exceptions.itertuples():
+        slip = plain(r.slippage_days)
+        age = plain(r.days_since_report)
+        reason = plain(r.reason)
+        held = " (On hold)" if r.stage == "On hold" else ""
+        rows.append([
+            cut(f"{r.project_id} {plain(r.project_name) or ''}".strip(), name_width) + held,
+            str(r.overall_rag),
+            cut(str(reason), reason_width) if reason else "No summary reported",
+            "no forecast" if slip is None else f"{int(slip):,}",
+            str(plain(r.sro) or "Not recorded"),
+            "–" if age is None else f"{int(age):,}",
+            str(r.change)])
+    return rows
+
+
+def exceptions_summary(c: PackContent) -> str:
+    """``pmo_data.exceptions.summary_text`` of the pack's exceptions (as on the Overview)."""
+    return exceptions.summary_text(c.exceptions, c.at, c.previous_date)
+
+
+#: Fill and text colour of a plan status on a slide (tints of NHS green and red behind black
+#: text, as on the Five-year plan page; non-judgements grey on white).
+STATUS_FILLS: dict[str, tuple[str, str]] = {
+    "Met": ("#CCEAD7", "#231F20"), "On track": ("#E1F2E7", "#231F20"),
+    "Off track": ("#F8D4D1", "#231F20"), "Not met": ("#F3BFBA", "#231F20"),
+}
+
+
+def scorecard_rows(c: PackContent) -> list[list[str]]:
+    """(KPI, status this year) of every plan KPI, in the plan's order."""
+    return [[name, status] for name, status in (c.scorecard.rows if c.scorecard else ())]
+
+
+def shifts_note(c: PackContent) -> str:
+    """What the shifts table counts."""
+    return (f"At {fmt.day(c.at)}: projects by the ten-year health plan shift they serve "
+            "(Cancelled left out); RAG = latest reported; benefits realised of planned "
+            "(counts), value in pounds only; trend = active projects Red or Amber/Red at the "
+            "first and last complete month end of the last 12.")

@@ -35,6 +35,9 @@ def _summary(c: PackContent) -> pd.DataFrame:
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Definitions", "The metric catalogue: code, name, definition, unit, direction, "
           "target source, data owner.", lambda c: c.definitions.copy()),
+    Sheet("Scorecard", "Each plan KPI's status in the financial year: Met and On track count "
+          "as on track (n of m on the scorecard slide).", lambda c: pd.DataFrame(
+              list(c.scorecard.rows) if c.scorecard else [], columns=["kpi", "status"])),
     Sheet("Summary", "The executive-summary sentences, as edited by the author.", _summary),
     Sheet("KPIs", "Each measure: value, target, year-to-date target, last year, SPC icons.",
           lambda c: c.kpis),
@@ -42,10 +45,17 @@ SHEETS: tuple[Sheet, ...] = (
           "now.", lambda c: c.rag),
     Sheet("RAG changes", "Projects whose RAG changed between the previous report date and "
           "now.", lambda c: c.rag_changes),
+    Sheet("Exceptions", "Every Red and Amber/Red project (On hold included), worst first: "
+          "reason, slippage in days, SRO, days since report, RAG at the previous report date "
+          "and the change.", lambda c: c.exceptions.drop(columns=["link"], errors="ignore")),
     Sheet("Training", "Distinct staff trained, cumulative by month, and the pro-rata target.",
           lambda c: c.training),
     Sheet("Five-year plan", "Every plan KPI's target per financial year, and the actual so "
           "far.", lambda c: c.plan),
+    Sheet("Shifts", "Projects per strategic shift by stage and latest RAG (Cancelled left "
+          "out).", lambda c: c.shifts.by_stage_rag if c.shifts else pd.DataFrame()),
+    Sheet("Shift trend", "Per shift and month end: active projects and how many reported Red "
+          "or Amber/Red.", lambda c: c.shifts.trend if c.shifts else pd.DataFrame()),
     Sheet("Benefits", "Cash-releasing benefits due in the year by service group (pounds).",
           lambda c: c.benefits),
     Sheet("Top risks", f"The {TOP_RISKS} open risks with the highest likelihood x impact.",

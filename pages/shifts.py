@@ -1,0 +1,38 @@
+"""Three shifts: how the projects serving each shift of the ten-year health plan (hospital to
+community, sickness to prevention, analogue to digital) are going: projects by stage and RAG,
+benefits planned and realised, and the trend of Red and Amber/Red projects."""
+
+import streamlit as st
+
+import ui
+from pmo_data import fmt, shifts
+from pmo_data.charts.portfolio import rag_by_group_chart, shift_trend_chart
+from pmo_data.text import md
+
+ui.page_header("Three shifts", "How the projects serving each shift of the ten-year health "
+               "plan are going.")
+f = ui.filters()
+view = ui.call(shifts.shift_view, at=f.at, service_group=f.service_group)
+st.caption(f"At {fmt.day(f.at)}, {md(f.service_group) or 'all service groups'}: latest RAG "
+           "reported by then; benefits planned and realised (counts of every unit; values in "
+           "pounds only). A project's shift is the register's Strategic shift column.")
+for column, shift in zip(st.columns(len(view.shifts)), view.shifts, strict=True):
+    with column, st.container(border=True):
+        st.markdown(f"**{md(shift)}**")
+        st.caption(md(view.sentence(shift)))
+
+by_rag = rag_by_group_chart(shifts.rag_frame(view), title="Active projects by shift and RAG",
+                            axis="Strategic shift", noun="shift")
+st.plotly_chart(by_rag.figure)
+st.caption(md(by_rag.summary))
+trend = shift_trend_chart(view.trend)
+st.plotly_chart(trend.figure)
+st.caption(md(trend.summary))
+
+left, right = st.columns(2)
+left.markdown("**Projects by stage**")
+left.dataframe(shifts.stage_table(view), hide_index=True)
+right.markdown("**Benefits planned and realised**")
+right.dataframe(shifts.benefits_table(view), hide_index=True, column_config={
+    c: st.column_config.NumberColumn(format="localized")
+    for c in ("Planned (£)", "Realised (£)", "Realised %")})
