@@ -77,6 +77,8 @@ def _first_use() -> None:
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     pa.Table.from_pandas(frame)
     frame.to_csv(index=False)  # the pages' CSV downloads
+    frame.pivot_table(index="b", columns="a", values="a", aggfunc="sum",
+                      fill_value=0)  # tables by two dimensions (unstacked)
     frame.style.map(lambda _v: "color: red")._compute()
     # st.plotly_chart turns a figure dict into a Figure; the pages draw bars and funnels
     figure = go.Figure(data=[go.Bar(x=["a"], y=[1]), go.Funnel(x=[1], y=["a"])])

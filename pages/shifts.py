@@ -23,10 +23,10 @@ for column, shift in zip(st.columns(len(view.shifts)), view.shifts, strict=True)
 
 by_rag = rag_by_group_chart(shifts.rag_frame(view), title="Active projects by shift and RAG",
                             axis="Strategic shift", noun="shift")
-st.plotly_chart(by_rag.figure)
+st.plotly_chart(by_rag.figure, alt=by_rag.summary)
 st.caption(md(by_rag.summary))
 trend = shift_trend_chart(view.trend)
-st.plotly_chart(trend.figure)
+st.plotly_chart(trend.figure, alt=trend.summary)
 st.caption(md(trend.summary))
 
 left, right = st.columns(2)
