@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pmo_data import benchmark, funnel, metrics
+from pmo_data import benchmark, fmt, funnel, metrics
 from pmo_data.db import Database
 from pmo_data.parse import fy_bounds, parse_fy
 
@@ -198,19 +198,12 @@ def summary(views: Mapping[str, MetricView]) -> pd.DataFrame:
 
 
 def show_value(value: float | None, unit: str) -> str:
-    """A compared value as the page writes it: "87.0%", "£435,150", "12.5 days", "1.39"
-    (per 1,000 staff), "46" (a count); "–" when missing."""
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "£":
-        return f"£{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.1f} days"
+    """A compared value as the page writes it (``pmo_data.fmt.value``: "87%", "£435,150",
+    "12.5 days", "46"; a rate per 1,000 staff bare, its unit is in the column's name); "–"
+    when missing."""
     if unit == "per 1,000 staff":
-        return f"{value:,.2f}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        unit = "count"
+    return fmt.value(value, unit, missing="–")
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:

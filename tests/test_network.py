@@ -84,8 +84,8 @@ def test_comparison_bars_highlight_own_and_say_where_it_stands() -> None:
     assert dict(zip(bars["y"], bars["marker"]["color"], strict=True)) == {
         "Trust OWN": NHS_BLUE, "Trust A": NHS_MID_GREY, "Trust B": NHS_MID_GREY}
     assert chart.summary == ("HC in 2025/26 (%, highest is best at the top): Us ranks 2 of 3 "
-                             "at 80.0%; network median 80.0%, interquartile range 75.0% to "
-                             "85.0%, across 3 trusts.")
+                             "at 80%; network median 80%, interquartile range 75% to "
+                             "85%, across 3 trusts.")
     trend = charts.trend_chart(view, "Us")
-    assert trend.summary == ("HC from 2025/26 to 2025/26: Us went from 80.0% to 80.0%; the "
-                             "network median went from 80.0% to 80.0%.")
+    assert trend.summary == ("HC from 2025/26 to 2025/26: Us went from 80% to 80%; the "
+                             "network median went from 80% to 80%.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_data import text
+from pmo_data import fmt, text
 from pmo_data.charts.figure import FigureBuilder, house_layout, trace
 from pmo_data.charts.palette import (
     NHS_BLUE,
@@ -47,17 +47,8 @@ class NetworkChart:
 
 
 def _fmt(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "no value"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "£":
-        return f"£{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.1f} days"
-    if unit == "per 1,000 staff":
-        return f"{value:,.2f} per 1,000 staff"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """A value in a chart sentence (``pmo_data.fmt.value``: as on every other page)."""
+    return fmt.value(value, unit, missing="no value")
 
 
 def _unit(view: MetricView) -> str:
