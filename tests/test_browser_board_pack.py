@@ -70,8 +70,12 @@ def test_download_built_on_click(server: StreamlitServer, browser, tmp_path: Pat
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{server.url}/{path}")
     wait_for_app(page)
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name=label).first.click()
+    button = page.get_by_role("button", name=label).first
+    button.wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)  # a rerun still drawing the page would swallow the click
+    # the file is built on the server when clicked: allow for a loaded CI machine
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     target = tmp_path / download.suggested_filename
