@@ -77,7 +77,7 @@ for index, source in enumerate(SOURCES_LIST):
         source.title, partial(templates.template_xlsx, source.name),  # built when clicked
         file_name=f"{source.name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"template_{source.name}")
+        on_click="ignore", key=f"template_{source.name}")
 
 st.subheader("Import profiles")
 st.caption("How exports of other tools map onto the sources: built in for Microsoft Planner, "

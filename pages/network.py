@@ -78,5 +78,5 @@ if ui.can("importer"):
                                        strict=True):
             where.download_button(f"Download {stem}{suffix}",
                                   partial(benchmark.snapshot_file, snapshot, suffix),
-                                  file_name=f"{stem}{suffix}", mime=mime,
+                                  file_name=f"{stem}{suffix}", mime=mime, on_click="ignore",
                                   key=f"snapshot{suffix}")  # written when clicked

@@ -1,6 +1,7 @@
 """Real server, real browser: build the board pack on the demo data and download the
 PowerPoint (the file opens with python-pptx and has native charts); download files that are
-built only when clicked (an import template, an Explore XLSX) and open them."""
+built only when clicked (an import template, an Explore XLSX, a benchmarking snapshot) and
+open them."""
 
 from __future__ import annotations
 
@@ -84,6 +85,38 @@ def test_download_built_on_click(server: StreamlitServer, browser, tmp_path: Pat
     assert book.sheetnames == sheets if sheets else len(book.sheetnames) == 1
     rows = list(book[book.sheetnames[0]].iter_rows(max_row=2, values_only=True))
     assert rows and any(cell is not None for cell in rows[0])
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+    context.close()
+
+
+def test_snapshot_csv_downloads_and_reads_back(server: StreamlitServer, browser,
+                                               tmp_path: Path) -> None:
+    """The Network page's snapshot is written when its button is clicked; the CSV that
+    arrives holds the snapshot's columns and rows for this trust only."""
+    import csv
+    import re
+
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.url}/network")
+    wait_for_app(page)
+    page.get_by_text("Share this trust's snapshot").click()
+    button = page.get_by_role("button", name=re.compile(r"^Download pmo-benchmark-.*\.csv$"))
+    button.wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    download = info.value
+    assert re.fullmatch(r"pmo-benchmark-\w+-\d{4}-\d{2}\.csv", download.suggested_filename)
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {"org_code", "fy", "code", "value", "suppressed"} <= set(rows[0])
+    assert len({row["org_code"] for row in rows}) == 1
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
     context.close()
