@@ -33,6 +33,6 @@ left, right = st.columns(2)
 left.markdown("**Projects by stage**")
 left.dataframe(shifts.stage_table(view), hide_index=True)
 right.markdown("**Benefits planned and realised**")
-right.dataframe(shifts.benefits_table(view), hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="localized")
-    for c in ("Planned (£)", "Realised (£)", "Realised %")})
+right.dataframe(shifts.benefits_table(view), hide_index=True, placeholder=shifts.NO_VALUE,
+                column_config={c: st.column_config.NumberColumn(format="localized")
+                               for c in ("Planned (£)", "Realised (£)", "Realised %")})
