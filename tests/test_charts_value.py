@@ -91,7 +91,8 @@ def test_flow_chart() -> None:
 
 @pytest.mark.parametrize(("as_at", "running"), [
     (date(2025, 11, 30), "Q3 Oct-Dec"), (date(2025, 12, 31), None),
-    (date(2026, 1, 1), "Q4 Jan-Mar"), (date(2025, 4, 1), "Q1 Apr-Jun"), (date(2026, 3, 31), None), (date(2026, 6, 2), None)])
+    (date(2026, 1, 1), "Q4 Jan-Mar"), (date(2025, 4, 1), "Q1 Apr-Jun"),
+    (date(2026, 3, 31), None), (date(2026, 6, 2), None)])
 def test_only_the_quarter_still_running_is_to_date(as_at: date, running: str | None) -> None:
     w = window("2025/26", as_at)  # 2 June 2026 is past the FY: the year is complete
     assert w.running_quarter == running
