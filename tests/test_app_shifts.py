@@ -48,6 +48,8 @@ def test_shift_cards_charts_and_tables(db_path: Path) -> None:
     # a shift with no benefit in pounds shows a word, not a blank cell
     assert benefits.value["Planned (£)"].isna().any()
     assert benefits.proto.placeholder == "none"
+    money = benefits.value[["Planned (£)", "Realised (£)"]].stack().dropna()
+    assert len(money) and (money == money.round(0)).all()  # whole pounds, as fmt.money
 
 
 def test_the_date_moves_the_figures(db_path: Path) -> None:
