@@ -8,7 +8,9 @@ and service groups, this collects what each surface shows and compares them:
 - the Overview tiles and captions (AppTest, as displayed);
 - the pages that show a count beside a catalogue metric: Risks and issues, Portfolio,
   Portfolio history, Benefits, Training, Five-year plan;
-- the board pack: XLSX values, PPTX text and HTML text.
+- the board pack: XLSX values, PPTX text and HTML text;
+- the exceptions list (Overview, Portfolio reason column, pack) and the plan scorecard
+  (Overview tile, pack).
 
 Every disagreement found is listed (not only the first), so a failure says what to fix.
 """
@@ -81,6 +83,7 @@ class Surfaces:
     captions: dict[str, list[str]] = field(default_factory=dict)  # page -> captions
     markdown: dict[str, list[str]] = field(default_factory=dict)
     chart_titles: dict[str, list[str]] = field(default_factory=dict)  # page -> titles
+    tables: dict[str, list[Any]] = field(default_factory=dict)  # page -> DataFrames shown
     pptx: list[str] = field(default_factory=list)  # one text per slide
     pptx_tables: list[list[list[str]]] = field(default_factory=list)
     html: str = ""
@@ -147,6 +150,7 @@ def collect(demo_db: Path, cache: dict[str, Surfaces], key: str, fy: str, at: da
         s.tiles[name] = {plain(m.label): plain(m.value) for m in page.metric}
         s.captions[name] = [plain(c.value) for c in page.caption]
         s.markdown[name] = [plain(m.value) for m in page.markdown]
+        s.tables[name] = [d.value for d in page.dataframe]
         s.chart_titles[name] = [
             re.sub(r"<[^>]+>", " ", (json.loads(c.proto.spec)["layout"].get("title") or {})
                    .get("text", "")).strip() for c in page.get("plotly_chart")]
@@ -357,4 +361,79 @@ def test_an_spc_verdict_is_the_same_everywhere(
         others = sum(1 for k in table.values() if k != "improvement" and k != "concern")
         if int(claimed.group(1)) != others:
             wrong.append(f"pack says 'the other {claimed.group(1)}'; the table has {others}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _ids(cells: Any) -> list[str]:
+    """Project IDs (PRJ-0004) at the start of each cell or in a ``?project=`` link."""
+    out = []
+    for cell in cells:
+        m = re.search(r"(?:project=|^)(PRJ-\d+)", str(cell))
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+@pytest.mark.parametrize("fy, at, group", GRID, ids=IDS)
+def test_exceptions_and_the_scorecard_are_the_same_everywhere(
+        demo_db: Path, surfaces: dict[str, Surfaces], fy: str, at: date, group: str | None,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The exceptions (every Red and Amber/Red project) are the same projects, in the same
+    order, with the same reason on the Overview, the Portfolio table, the pack's slide, its
+    report and its XLSX; "n of m plan KPIs on track" is the same on the Overview tile, the
+    pack's scorecard slide, its report and its XLSX."""
+    from pmo_data import exceptions, plan
+    from pmo_data.downloads import plain as cell
+
+    s = collect(demo_db, surfaces, f"{fy}{at}{group}", fy, at, group, monkeypatch, capsys)
+    version = Store(demo_db).current()
+    assert version is not None
+    with Database(version.path) as db:
+        listed = exceptions.exceptions(db, periods.evaluation_date(fy, at), group)
+        card = plan.scorecard(db, fy, at)
+    expected = list(listed.table["project_id"])
+    reasons = dict(zip(listed.table["project_id"], listed.table["reason"], strict=True))
+    wrong: list[str] = []
+    # Overview: the exceptions table
+    table = next((t for t in s.tables["overview"]
+                  if "Change since previous report" in t.columns), None)
+    shown = _ids(table["Open"]) if table is not None else []
+    if shown != expected:
+        wrong.append(f"Overview exceptions {shown} != {expected}")
+    # Portfolio: the same reason beside each exception it lists
+    listing = next((t for t in s.tables["portfolio"] if "Reason" in t.columns), None)
+    if listing is None:
+        wrong.append("the Portfolio table has no Reason column")
+    else:
+        compared = 0
+        for pid, reason in zip(_ids(listing["link"]), listing["Reason"], strict=True):
+            if pid in reasons:
+                compared += 1
+                if cell(reason) != cell(reasons[pid]):
+                    wrong.append(f"Portfolio reason of {pid}: {reason!r} != {reasons[pid]!r}")
+        if expected and not compared:
+            wrong.append("the Portfolio table lists none of the exceptions")
+    # the pack: slide rows, XLSX rows, report text
+    rows = [r for tables in s.pptx_tables for t in tables
+            if t and t[0][:2] == ["Project", "RAG"] for r in t[1:]]
+    if _ids(r[0] for r in rows) != expected:
+        wrong.append(f"pack exceptions slide {_ids(r[0] for r in rows)} != {expected}")
+    xlsx = [r["project_id"] for r in _xlsx_rows(s, "Exceptions")]
+    if xlsx != expected:
+        wrong.append(f"XLSX Exceptions {xlsx} != {expected}")
+    missing = [pid for pid in expected if pid not in s.html]
+    if missing:
+        wrong.append(f"the report leaves out exceptions {missing}")
+    # the scorecard
+    tile = s.tiles["overview"].get("Plan KPIs on track")
+    if tile != card.value_text:
+        wrong.append(f"Overview scorecard {tile!r} != {card.value_text!r}")
+    slide = next((t for t in s.pptx if t.startswith("Five-year plan scorecard")), "")
+    if card.value_text not in slide or card.sentence not in slide:
+        wrong.append(f"pack scorecard slide does not say {card.value_text!r}: {slide[:160]!r}")
+    if card.sentence not in s.html:
+        wrong.append(f"the report does not say {card.sentence!r}")
+    sheet = [(r["kpi"], r["status"]) for r in _xlsx_rows(s, "Scorecard")]
+    if sheet != list(card.rows):
+        wrong.append(f"XLSX Scorecard {sheet} != {list(card.rows)}")
     assert not wrong, "\n".join(wrong)
