@@ -57,6 +57,34 @@ def test_download_the_powerpoint(server: StreamlitServer, browser, tmp_path: Pat
     context.close()
 
 
+def _download(browser, url: str, button_name: Any, tmp_path: Path,  # noqa: ANN001
+              opener: str | None = None) -> tuple[str, Path]:
+    """Open ``url``, (click ``opener`` to show the button,) click the download button named
+    ``button_name`` once the page has settled, and save the file: (suggested name, path).
+    Fails on an exception box or a script error in the page."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    wait_for_app(page)
+    if opener:
+        page.get_by_text(opener).click()
+    button = page.get_by_role("button", name=button_name).first
+    button.wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)  # a rerun still drawing the page would swallow the click
+    # the file is built on the server when clicked: allow for a loaded CI machine
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    download = info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors, errors
+    context.close()
+    return download.suggested_filename, target
+
+
 @pytest.mark.parametrize(("path", "label", "sheets"), [
     ("import_data", "Training records", ["Training records", "Guide"]),
     ("explore", "Download XLSX", None),
@@ -65,29 +93,12 @@ def test_download_built_on_click(server: StreamlitServer, browser, tmp_path: Pat
                                  label: str, sheets: list[str] | None) -> None:
     from openpyxl import load_workbook
 
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server.url}/{path}")
-    wait_for_app(page)
-    button = page.get_by_role("button", name=label).first
-    button.wait_for(state="visible", timeout=60_000)
-    wait_for_app(page)  # a rerun still drawing the page would swallow the click
-    # the file is built on the server when clicked: allow for a loaded CI machine
-    with page.expect_download(timeout=120_000) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename.endswith(".xlsx")
-    target = tmp_path / download.suggested_filename
-    download.save_as(target)
+    name, target = _download(browser, f"{server.url}/{path}", label, tmp_path)
+    assert name.endswith(".xlsx")
     book = load_workbook(target, read_only=True)
     assert book.sheetnames == sheets if sheets else len(book.sheetnames) == 1
     rows = list(book[book.sheetnames[0]].iter_rows(max_row=2, values_only=True))
     assert rows and any(cell is not None for cell in rows[0])
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert not errors, errors
-    context.close()
 
 
 def test_snapshot_csv_downloads_and_reads_back(server: StreamlitServer, browser,
@@ -97,26 +108,11 @@ def test_snapshot_csv_downloads_and_reads_back(server: StreamlitServer, browser,
     import csv
     import re
 
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server.url}/network")
-    wait_for_app(page)
-    page.get_by_text("Share this trust's snapshot").click()
-    button = page.get_by_role("button", name=re.compile(r"^Download pmo-benchmark-.*\.csv$"))
-    button.wait_for(state="visible", timeout=60_000)
-    wait_for_app(page)
-    with page.expect_download(timeout=120_000) as info:
-        button.click()
-    download = info.value
-    assert re.fullmatch(r"pmo-benchmark-\w+-\d{4}-\d{2}\.csv", download.suggested_filename)
-    target = tmp_path / download.suggested_filename
-    download.save_as(target)
+    name, target = _download(browser, f"{server.url}/network",
+                             re.compile(r"^Download pmo-benchmark-.*\.csv$"), tmp_path,
+                             opener="Share this trust's snapshot")
+    assert re.fullmatch(r"pmo-benchmark-\w+-\d{4}-\d{2}\.csv", name)
     with target.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and {"org_code", "fy", "code", "value", "suppressed"} <= set(rows[0])
     assert len({row["org_code"] for row in rows}) == 1
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert not errors, errors
-    context.close()

@@ -43,18 +43,25 @@ def test_pmo_data_never_imports_streamlit() -> None:
     assert report["streamlit"] == []
 
 
-def test_every_plotly_chart_on_a_page_has_its_summary_as_alt() -> None:
-    """Each ``plotly_chart`` call in pages/ passes ``alt=`` the chart's summary sentence
-    (the text alternative stating its finding), never nothing or a literal."""
+def _page_calls(method: str, keyword: str) -> list[tuple[str, int, str | None]]:
+    """Every ``<x>.<method>(...)`` call in pages/: (file, line, the source of its
+    ``keyword=`` argument or None)."""
     import ast
 
     calls = []
     for path in sorted((ROOT / "pages").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "plotly_chart"):
-                alt = next((k.value for k in node.keywords if k.arg == "alt"), None)
-                calls.append((path.name, node.lineno, ast.unparse(alt) if alt else None))
+                    and node.func.attr == method):
+                value = next((k.value for k in node.keywords if k.arg == keyword), None)
+                calls.append((path.name, node.lineno, ast.unparse(value) if value else None))
+    return calls
+
+
+def test_every_plotly_chart_on_a_page_has_its_summary_as_alt() -> None:
+    """Each ``plotly_chart`` call in pages/ passes ``alt=`` the chart's summary sentence
+    (the text alternative stating its finding), never nothing or a literal."""
+    calls = _page_calls("plotly_chart", "alt")
     assert len(calls) >= 19
     bad = [c for c in calls if not (c[2] or "").endswith(".summary")]
     assert not bad, bad
@@ -67,15 +74,7 @@ def test_every_download_button_on_a_page_skips_the_rerun() -> None:
     on click, and the rerun registers the button afresh, dropping the callable the request
     names: under load the download silently never starts (seen in CI). No page needs the
     rerun, so every button skips it; an eager button skips it too, to save a page run."""
-    import ast
-
-    calls = []
-    for path in sorted((ROOT / "pages").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "download_button"):
-                mode = next((k.value for k in node.keywords if k.arg == "on_click"), None)
-                calls.append((path.name, node.lineno, ast.unparse(mode) if mode else None))
+    calls = _page_calls("download_button", "on_click")
     assert len(calls) >= 9
     bad = [c for c in calls if c[2] != "'ignore'"]
     assert not bad, bad
