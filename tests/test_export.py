@@ -310,6 +310,8 @@ def test_pptx_charts_are_native_and_equal_the_catalogue(db: Database,
     # its point is the catalogue's year-to-date target (7 whole months: 6 x 7 / 12)
     assert list(series[1].values) == [6 * k / 12 for k in range(1, 8)] + [6 * 7 / 12]
     assert list(training.plots[0].categories)[:2] == ["Apr 2025", "May 2025"]
+    # the month still running on 21 November holds a part month: it says so
+    assert list(training.plots[0].categories)[-2:] == ["Oct 2025", "Nov 2025 to date"]
 
     (plan,) = _charts(slides["Five-year plan"])
     assert list(plan.plots[0].categories) == ["2025/26", "2026/27"]

@@ -179,7 +179,7 @@ def training_section(c: PackContent) -> str:
     if c.training.empty:
         return f"<p>{escape(training_summary(c))}</p>"
     svg = line_chart(
-        month_labels(c.training),
+        month_labels(c.training, c.at),
         [SvgSeries("Staff trained (cumulative)",
                    tuple(num(v) for v in c.training["trained_cumulative"]), NHS_BLUE),
          SvgSeries("Pro-rata target", tuple(num(v) for v in c.training["pro_rata_target"]),

@@ -215,7 +215,7 @@ def training_slide(deck: Deck, c: PackContent, title: str) -> None:
     if c.training.empty:
         text_box(slide, 0.6, 1.4, 12, 1, [training_summary(c)], size=16)
         return
-    chart(slide, "line", month_labels(c.training),
+    chart(slide, "line", month_labels(c.training, c.at),
           [("Staff trained (cumulative)", list(c.training["trained_cumulative"])),
            ("Pro-rata target", [num(v) for v in c.training["pro_rata_target"]])],
           0.4, 1.2, 12.5, 5.2, colours=(NHS_BLUE, NHS_WARM_YELLOW),

@@ -6,6 +6,7 @@ words; keeping titles, captions and the five-year plan cells here means they can
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from pmo_data import exceptions, fmt
 from pmo_data.downloads import plain
 from pmo_data.pack.content import SPC_MONTHS, PackContent
 from pmo_data.pack.formats import fmt_date, fmt_value
+from pmo_data.periods import is_part_period, month_end
 
 SECTION_TITLES = {
     "title": "PMO board report",
@@ -64,9 +66,16 @@ def spc_note() -> str:
             "change (as on every page); – means no monthly series or too few points.")
 
 
-def month_labels(frame: pd.DataFrame) -> list[str]:
-    """A frame's ``month`` column as chart categories: ``Apr 2025`` ..."""
-    return [f"{fmt.month(pd.Timestamp(m))}" for m in frame["month"]]
+def month_labels(frame: pd.DataFrame, at: date) -> list[str]:
+    """A frame's ``month`` column as chart categories: ``Apr 2025`` ..., the month still
+    running at ``at`` as ``Dec 2026 to date`` (its value is a part month's:
+    ``periods.is_part_period``)."""
+    out = []
+    for m in frame["month"]:
+        first = pd.Timestamp(m).date()
+        running = is_part_period(first, month_end(first), at)
+        out.append(f"{fmt.month(first)}{' to date' if running else ''}")
+    return out
 
 
 def num(value: Any) -> float | None:
