@@ -239,11 +239,11 @@ def _one_sheet(files: Files, file: str, sheet: str, proposal: mapping.Proposal) 
         rows, problems = _sheet_preview(files, _version(), (file, sheet,
                                         profiles.profile_to_toml(draft)), _settings())
         st.markdown(f"**Rows as they would load** (first {min(len(rows), PREVIEW_ROWS)})")
-        st.dataframe(rows, hide_index=True)
+        ui.table(rows)
         if problems:
             st.warning(f"{len(problems)} row error{'s' if len(problems) > 1 else ''}: "
                        "these rows will not load.")
-            st.dataframe([{"Row error": line} for line in problems], hide_index=True)
+            ui.table([{"Row error": line} for line in problems])
         else:
             st.success("Every row of this sheet is valid with this mapping.")
     name = st.text_input("Profile name", key=_key(file, sheet, "name"),
@@ -318,9 +318,9 @@ def saved_message() -> None:
 def profiles_section() -> None:
     """Saved and built-in profiles: export one as TOML, import a TOML file."""
     every = _all_profiles(_version())
-    st.dataframe([{"Profile": p.name, "Sources": ", ".join(t.source for t in p.targets),
+    ui.table([{"Profile": p.name, "Sources": ", ".join(t.source for t in p.targets),
                    "Kind": "built-in" if p.builtin else "saved",
-                   "Saved by": p.saved_by or ""} for p in every], hide_index=True)
+                   "Saved by": p.saved_by or ""} for p in every])
     left, right = st.columns(2)
     with left:
         chosen = st.selectbox("Export a profile", [p.name for p in every],

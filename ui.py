@@ -13,7 +13,7 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -397,6 +397,53 @@ def accessibility_css() -> None:
     """Add ``ACCESSIBILITY_CSS`` to the page (dashboard.py, once per run; takes no space)."""
     st.html(ACCESSIBILITY_CSS)
 
+
+
+#: How a table writes a date, and a date with its time (UK order, month as a word).
+DATE_FORMAT = "D MMM YYYY"
+DATETIME_FORMAT = "D MMM YYYY, HH:mm"
+
+
+def _date_kind(column: Any) -> str | None:
+    """"date" or "datetime" when the pandas column holds dates (with a time of day other
+    than midnight: "datetime"), else None."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(column):
+        stamps = column.dropna()
+        if len(stamps) and (stamps != stamps.dt.normalize()).any():
+            return "datetime"
+        return "date"
+    if column.dtype == object:
+        first = next((v for v in column if v is not None and v == v), None)
+        if isinstance(first, datetime):
+            return "datetime"
+        if isinstance(first, date):
+            return "date"
+    return None
+
+
+def table(data: Any, *, where: Any = None, missing: str = fmt.NO_DATA,
+          column_config: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """Every table the pages draw (``st.dataframe`` with the house defaults): no index; a
+    missing cell shows ``missing`` (a word: "no data" unless the page names a better one),
+    never Streamlit's faded "None"; a date column shows "3 Apr 2025" and a timestamp
+    "3 Apr 2025, 14:05", unless ``column_config`` already sets the column. ``data``: a
+    DataFrame, a pandas Styler or rows; ``where``: a container (default the page)."""
+    import pandas as pd
+
+    frame = getattr(data, "data", data)  # a Styler's frame
+    config = dict(column_config or {})
+    if isinstance(frame, pd.DataFrame):
+        for name in frame.columns:
+            kind = None if name in config else _date_kind(frame[name])
+            if kind == "date":
+                config[name] = st.column_config.DateColumn(format=DATE_FORMAT)
+            elif kind == "datetime":
+                config[name] = st.column_config.DatetimeColumn(format=DATETIME_FORMAT)
+    kw.setdefault("hide_index", True)
+    return (where or st).dataframe(data, placeholder=missing, column_config=config or None,
+                                   **kw)
 
 
 def page_header(title: str, caption: str | None = None) -> None:

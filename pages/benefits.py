@@ -44,7 +44,7 @@ by_fy = ui.call(gov.cash_releasing_by_fy, service_group=f.service_group)
 chart = charts.cash_releasing_by_fy_chart(by_fy)
 st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
-st.dataframe(gov.for_display(by_fy), hide_index=True,
+ui.table(gov.for_display(by_fy),
              column_config={"Target": money, "Realised": money})
 
 st.subheader("Benefits map")
@@ -59,11 +59,11 @@ st.caption(md(chart.summary))
 st.subheader("Hygiene checks")
 missing = ui.call(gov.benefits_missing_fields, service_group=f.service_group)
 st.markdown(f"**{len(missing)} benefits lack a baseline, measure, owner or target date**")
-st.dataframe(gov.for_display(missing), hide_index=True)
+ui.table(gov.for_display(missing))
 overdue = ui.call(gov.benefits_overdue, as_at=f.as_at, service_group=f.service_group)
 st.markdown(f"**{len(overdue)} benefits are past their target date and not realised** "
             f"(at {fmt.day(f.as_at)}; withdrawn benefits left out)")
-st.dataframe(gov.for_display(overdue), hide_index=True)
+ui.table(gov.for_display(overdue))
 
 st.subheader("Register")
 options = ui.call(gov.benefit_options, service_group=f.service_group)
@@ -78,4 +78,4 @@ register = ui.call(gov.benefits_register, service_group=f.service_group, categor
                    project_id=project, status=status)
 st.caption(f"{len(register)} benefits. Realised % is the share of the planned change "
            "achieved: (realised - baseline) / (target - baseline).")
-st.dataframe(gov.for_display(register), hide_index=True)
+ui.table(gov.for_display(register))

@@ -26,7 +26,7 @@ summary = ui.call(gov.overrun_summary, by=by, service_group=f.service_group)
 chart = charts.overrun_chart(summary, by)
 st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
-st.dataframe(gov.for_display(summary), hide_index=True)
+ui.table(gov.for_display(summary))
 st.caption("Overrun = actual end - planned end (negative: early). Percentiles interpolate "
            "between projects; with few projects in a group, read them as indications.")
 
@@ -50,4 +50,4 @@ else:
     cols[2].metric("80% confident duration (days)", "No history")
 
 st.subheader("Closed projects")
-st.dataframe(gov.for_display(closed), hide_index=True)
+ui.table(gov.for_display(closed))

@@ -68,7 +68,7 @@ def pivot_tab() -> None:
     with side:
         st.markdown(f"**{ds.title}**: {ds.description}")
         st.caption("Columns and what they mean (from the data contract)")
-        st.dataframe(explore.data_dictionary(name), hide_index=True, height=420)
+        ui.table(explore.data_dictionary(name), height=420)
     with main:
         cols = {c.name: c for c in ds.columns}
         label = lambda n: f"{cols[n].label} ({n})"  # noqa: E731
@@ -101,7 +101,7 @@ def pivot_tab() -> None:
         notes.append("no All total: the columns are in different units")
     st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
     shown = result.table.rename(columns={r: cols[r].label for r in result.rows})
-    st.dataframe(shown, hide_index=True, column_config={
+    ui.table(shown, column_config={
         c: st.column_config.NumberColumn(format="localized")
         for c in result.value_columns})
     chart = pivot_chart(result)
@@ -109,7 +109,7 @@ def pivot_tab() -> None:
     st.caption(md(chart.summary))
     downloads(result.table, f"pivot_{name}", "ex_pivot")
     with st.expander("The rows behind it (first 1,000)"):
-        st.dataframe(ui.call(explore.preview, name=name, filters=filters), hide_index=True)
+        ui.table(ui.call(explore.preview, name=name, filters=filters))
 
 
 def sql_tab() -> None:
@@ -120,7 +120,7 @@ def sql_tab() -> None:
     with st.expander("Schema: tables, views and columns"):
         schema = ui.call(explore.sql_schema)
         table = st.selectbox("Table", list(dict.fromkeys(schema["Table"])), key="ex_schema")
-        st.dataframe(schema[schema["Table"] == table].drop(columns="Table"), hide_index=True)
+        ui.table(schema[schema["Table"] == table].drop(columns="Table"))
     sql = st.text_area("SQL", key="ex_sql", height=160,
                        value="SELECT stage, count(*) AS projects\nFROM projects\n"
                              "GROUP BY stage\nORDER BY projects DESC")
@@ -134,7 +134,7 @@ def sql_tab() -> None:
         return
     more = f"; only the first {limits.max_rows:,} rows are shown" if result.truncated else ""
     st.caption(f"{len(result.frame):,} rows in {result.elapsed_s:.2f} s{more}.")
-    st.dataframe(result.frame, hide_index=True)
+    ui.table(result.frame)
     downloads(result.frame, "query_result", "ex_sql")
 
 

@@ -28,10 +28,10 @@ if uploads:
     mapping_ui.saved_message()
     preview, mapping = mapping_ui.upload_preview(tuple(files))  # saved profiles apply
     st.subheader("Validation preview")
-    st.dataframe(preview.sheet_rows(), hide_index=True)
+    ui.table(preview.sheet_rows())
     if preview.problems:
         st.warning(f"{len(preview.problems)} problems: rows with problems will not load.")
-        st.dataframe(preview.problem_rows(), hide_index=True)
+        ui.table(preview.problem_rows())
     else:
         st.success("Every row is valid.")
     mapping_ui.mapping_step(tuple(files))  # sheets no source or profile fits

@@ -41,7 +41,7 @@ else:
                "Counts are compared per 1,000 staff where trusts give a headcount. Rank 1 is "
                "best.")
     st.subheader("Every shared metric")
-    st.dataframe(network.summary_table(net.summary), hide_index=True, placeholder="–")
+    ui.table(network.summary_table(net.summary), missing="–")
     codes = list(net.views)
     code = st.selectbox("Metric", codes, key="network_metric",
                         format_func=lambda c: net.views[c].name)
@@ -59,9 +59,9 @@ else:
                    + text.md(", ".join(view.no_headcount)) + ".")
     table = network.trust_table(view)
     own_rows = list(table["own"])
-    st.dataframe(fast_styler(table.drop(columns=["own"])).apply(
+    ui.table(fast_styler(table.drop(columns=["own"])).apply(
         lambda col: [f"background-color: {NHS_PALE_GREY}; font-weight: bold" if own else ""
-                     for own in own_rows]), hide_index=True, placeholder="–")
+                     for own in own_rows]), missing="–")
 
 if ui.can("importer"):
     with st.expander("Share this trust's snapshot"):
@@ -71,7 +71,7 @@ if ui.can("importer"):
                    "suppressed.")
         for line in benchmark.preview_lines(snapshot)[:3 + org.placeholder]:
             st.text(line)
-        st.dataframe(benchmark.preview_rows(snapshot), hide_index=True)
+        ui.table(benchmark.preview_rows(snapshot))
         stem = benchmark.file_stem(snapshot)
         for where, suffix, mime in zip(st.columns(2), (".parquet", ".csv"),
                                        ("application/vnd.apache.parquet", "text/csv"),

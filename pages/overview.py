@@ -82,7 +82,7 @@ if len(listed.table):
     shown = shown.rename(columns=exceptions.LABELS).drop(columns=["Project"])
     shown["Reason"] = shown["Reason"].fillna("No summary reported")
     shown["SRO"] = shown["SRO"].fillna("Not recorded")
-    st.dataframe(style_rags(shown, ["RAG"]), hide_index=True, column_order=[
+    ui.table(style_rags(shown, ["RAG"]), column_order=[
         "Open", "Project name", "RAG", "Reason", "Slippage (days)", "SRO", "Days since report",
         "Change since previous report"], column_config={
             "Open": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
@@ -99,7 +99,7 @@ if len(changes.frame):
     shown = portfolio.for_display(changes.frame.rename(columns={
         "from_rag": "From", "to_rag": "To", "from_date": "Previous report",
         "to_date": "Latest report", "change": "Change"}))
-    st.dataframe(style_rags(shown, ["From", "To"]), hide_index=True, column_order=[
+    ui.table(style_rags(shown, ["From", "To"]), column_order=[
         "link", "Project name", "From", "To", "Change", "Previous report", "Latest report",
         "Service group"], column_config={
             "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
@@ -116,9 +116,8 @@ flags = ui.call(governance.rag_integrity, as_at=at, service_group=f.service_grou
 st.metric("Projects flagged", len(flags))
 st.caption(md(governance.integrity_rules_text(settings)))
 if len(flags):
-    st.dataframe(style_rags(governance.for_display(governance.with_project_links(flags)[[
+    ui.table(style_rags(governance.for_display(governance.with_project_links(flags)[[
         "link", "project_name", "overall_rag", "rules", "reasons"]]), ["Overall RAG"]),
-        hide_index=True,
         column_config={"Open": st.column_config.LinkColumn(
             "Project", display_text=r"project=(.*)$", help="Open the project"),
             "Project name": st.column_config.TextColumn(width="medium")})

@@ -50,8 +50,8 @@ st.info(value.ASSOCIATION_NOTE, icon=":material/info:")
 compared = ui.call(value.comparison, **scope)
 withheld = [g.label for g in (compared.supported, compared.unsupported) if not g.comparable]
 table = value.comparison_table(compared)  # text cells; withheld columns greyed
-st.dataframe(table.style.map(lambda v: "color: #768692", subset=withheld) if withheld
-             else table, hide_index=True)
+ui.table(table.style.map(lambda v: "color: #768692", subset=withheld) if withheld
+             else table)
 for group in (compared.supported, compared.unsupported):
     if group.reason:
         st.caption(f"**{md(group.label)}**: {md(group.reason)}")
@@ -93,7 +93,7 @@ return_on_time()
 st.subheader("Training's contribution")
 reach = ui.call(value.training_reach, **scope)
 show(charts.training_chart(reach))
-st.dataframe(value.training_table(reach), hide_index=True, placeholder="no self-run projects",
+ui.table(value.training_table(reach), missing="no self-run projects",
              column_config={"Trained staff per self-run project": st.column_config.NumberColumn(
                  format="%.1f")})
 st.caption("Self-run projects: active projects without Immersive PM or Coaching from the "

@@ -36,8 +36,8 @@ def show(frame, labels=None, **kw) -> None:  # noqa: ANN001 - a portfolio DataFr
         kw.setdefault("column_order", ["link", *[c for c in data.columns
                                                  if c not in ("link", "Project")]])
     rag_columns = [{**portfolio.LABELS, **(labels or {})}[c] for c in portfolio.RAG_COLUMNS]
-    st.dataframe(charts.style_rags(data, rag_columns),
-                 hide_index=True, column_config={**DATES, **NUMBERS, **LINK, **WIDE}, **kw)
+    ui.table(charts.style_rags(data, rag_columns),
+                 column_config={**DATES, **NUMBERS, **LINK, **WIDE}, **kw)
 
 
 st.subheader("Projects")
@@ -132,8 +132,8 @@ def drill_down() -> None:
     st.session_state["pf_param_seen"] = project
     detail = ui.call(portfolio.project_detail, project_id=project, as_at=at)
     facts, history = st.columns([5, 7])
-    facts.dataframe(detail.facts, hide_index=True, height="content",
-                    column_config={"Value": st.column_config.TextColumn(width="large")})
+    ui.table(detail.facts, where=facts, height="content",
+             column_config={"Value": st.column_config.TextColumn(width="large")})
     with history:
         chart = charts.rag_strip(detail.reports, project)
         st.plotly_chart(chart.figure, alt=chart.summary)

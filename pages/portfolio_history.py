@@ -19,7 +19,7 @@ def linked(frame) -> None:  # noqa: ANN001 - a governance DataFrame with project
     """A table whose first column opens the project in Portfolio delivery."""
     data = gov.for_display(gov.with_project_links(frame))
     order = ["Open", *[c for c in data.columns if c not in ("Open", "Project")]]
-    st.dataframe(data, hide_index=True, column_order=order, column_config={
+    ui.table(data, column_order=order, column_config={
         "Open": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$",
                                             help="Open the project in Portfolio delivery")})
 

@@ -12,7 +12,7 @@ ui.page_header("Prioritisation", f"Projects in Pipeline or Initiation "
                f"({f.service_group or 'all service groups'}) ranked by weighted criteria. "
                "Move a weight and the ranking updates; every score is explained term by term.")
 with st.expander("How each criterion is scored"):
-    st.dataframe(prioritise.criteria_table(), hide_index=True)
+    ui.table(prioritise.criteria_table())
     st.caption(prioritise.MISSING_RULE + " Scores are relative to the projects listed, so "
                "choosing a service group can change them. Score = weighted average x 100.")
 
@@ -51,7 +51,7 @@ def ranking_panel() -> None:
         chart = charts.ranking_chart(ranking)
         ranking_col.plotly_chart(chart.figure, alt=chart.summary)
         ranking_col.caption(md(chart.summary))
-        st.dataframe(prioritise.ranking_table(ranking), hide_index=True, column_order=[
+        ui.table(prioritise.ranking_table(ranking), column_order=[
             "Rank", "Project ID", "Project", "Service group", "Stage", "Score (0-100)"],
             column_config={"Score (0-100)": st.column_config.NumberColumn(format="%.1f")})
         gaps = [f"{n} with no {label.lower()} recorded"
@@ -67,7 +67,7 @@ def ranking_panel() -> None:
                          strict=True))
         pick = st.selectbox("Project", list(names), format_func=lambda p: f"{p} {names[p]}",
                             key="explain_project")
-        st.dataframe(prioritise.explain(ranking, pick), hide_index=True, placeholder="",
+        ui.table(prioritise.explain(ranking, pick), missing="",
                      column_order=["Criterion", "Value", "Normalised (0-1)", "Weight",
                                    "Weight share", "Contribution (points)"],
                      column_config={

@@ -48,17 +48,17 @@ if likelihood or impact:
     where = " and ".join(t for t in (likelihood and f"likelihood {likelihood}",
                                      impact and f"impact {impact}") if t)
     st.markdown(f"**{len(chosen)} open risk{'' if len(chosen) == 1 else 's'} with {where}**")
-    st.dataframe(gov.for_display(chosen), hide_index=True)
+    ui.table(gov.for_display(chosen))
 
 st.subheader("Top open risks by score")
 top = ui.call(gov.open_risks, service_group=f.service_group, limit=10, as_at=f.at)
-st.dataframe(gov.for_display(top), hide_index=True)
+ui.table(gov.for_display(top))
 
 st.subheader("Open items past their review date")
 past = ui.call(gov.raid_past_review, as_at=f.at, service_group=f.service_group)
 st.caption(f"{len(past)} open risks, issues, assumptions and dependencies whose review date "
            f"is before {fmt.day(f.at)}.")
-st.dataframe(gov.for_display(past), hide_index=True)
+ui.table(gov.for_display(past))
 
 @st.fragment
 def issues() -> None:

@@ -30,8 +30,8 @@ st.plotly_chart(trend.figure, alt=trend.summary)
 st.caption(md(trend.summary))
 
 st.markdown("**Projects by stage**")
-st.dataframe(shifts.stage_table(view), hide_index=True)
+ui.table(shifts.stage_table(view))
 st.markdown("**Benefits planned and realised**")
-st.dataframe(shifts.benefits_table(view), hide_index=True, placeholder=shifts.NO_VALUE,
+ui.table(shifts.benefits_table(view), missing=shifts.NO_VALUE,
              column_config={c: st.column_config.NumberColumn(format="localized")
                             for c in ("Planned (£)", "Realised (£)", "Realised %")})

@@ -57,7 +57,7 @@ left, right = st.columns([3, 2])
 show(charts.funnel_chart(funnel), left)
 right.markdown("**How the funnel is counted**")
 right.caption(training.FUNNEL_RULES)
-st.dataframe(training.funnel_table(funnel), hide_index=True, placeholder="–", column_config={
+ui.table(training.funnel_table(funnel), missing="–", column_config={
     col: st.column_config.NumberColumn(format="%.0f%%") for col in (
         "Attended %", "Completed %", "DNA rate %")})
 
@@ -73,4 +73,4 @@ st.caption("Attended sessions only. A pair is one session with both a before and
 st.subheader("Across the years")
 years = ui.call(training.trained_by_year, as_at=f.as_at, service_group=f.service_group)
 show(charts.years_chart(years))
-st.dataframe(training.years_table(years), hide_index=True, placeholder="–")
+ui.table(training.years_table(years), missing="–")

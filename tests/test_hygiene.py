@@ -80,6 +80,13 @@ def test_every_download_button_on_a_page_skips_the_rerun() -> None:
     assert not bad, bad
 
 
+def test_pages_draw_tables_through_the_house_helper() -> None:
+    """No page calls ``st.dataframe`` itself: ``ui.table`` gives every table a word for
+    missing cells (Streamlit would draw a faded "None") and UK dates."""
+    assert _page_calls("dataframe", "placeholder") == []
+    assert len(_page_calls("table", "missing")) >= 35
+
+
 # --- import hygiene: every module imports on its own, and the package has no import cycle ----
 
 MODULES = sorted(
