@@ -12,7 +12,7 @@ import ui
 from pmo_data import pages as registry
 from pmo_data.bootstrap import ensure_database
 
-st.set_page_config(page_title="PMO dashboard", page_icon=":material/monitoring:",
+st.set_page_config(page_title="PMO dashboard", page_icon=str(ui.ASSETS / "favicon.png"),
                    layout="wide")
 ui.accessibility_css()
 ui.sign_in_gate()

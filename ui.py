@@ -53,6 +53,8 @@ def _leave_legacy_pages_mode() -> None:
         st.rerun()
 ALL_GROUPS = "All service groups"
 ROOT = Path(__file__).resolve().parent
+#: Images the app serves itself (the favicon): nothing is fetched from the internet.
+ASSETS = ROOT / "assets"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def sidebar_filters() -> None:
                       on_change=_as_at_changed,
                       help="Metrics use data up to this date. Default: the latest data date. "
                            "The financial year follows it unless you pick another.")
+        enter_applies_dates()
         as_at = st.session_state.get("as_at") or default.as_at
         years = call(metrics.financial_years)
         wanted = fy_of(as_at)
@@ -192,6 +195,47 @@ def sidebar_filters() -> None:
         if st.session_state.get("service_group") not in groups:
             st.session_state["service_group"] = ALL_GROUPS
         st.selectbox("Service group", groups, key="service_group")
+
+
+#: Streamlit's date box applies a typed date only when the focus moves to another element
+#: (not on a script's blur(), not on Tab, which stays inside the box on its calendar
+#: button); pressing Enter in it does nothing, although every other box applies on Enter.
+#: This script (run in the page, once) makes Enter in a date box do what clicking elsewhere
+#: does: it moves the focus to an invisible element outside the box, then puts it back, so
+#: keyboard users stay where they were. It touches nothing else: Enter in the calendar
+#: pop-up, or anywhere outside a date box, is left alone.
+_ENTER_APPLIES_DATES_JS = """
+export default function () {
+  if (window.pmoEnterAppliesDates) return;
+  window.pmoEnterAppliesDates = true;
+  const elsewhere = document.createElement("span");
+  elsewhere.tabIndex = -1;
+  elsewhere.setAttribute("aria-hidden", "true");
+  elsewhere.style.cssText = "position:fixed;width:1px;height:1px;overflow:hidden;opacity:0";
+  document.body.appendChild(elsewhere);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || !(event.target instanceof Element)) {
+      return;
+    }
+    if (!event.target.closest('[data-testid="stDateInputField"]')) return;
+    const segment = event.target;
+    event.preventDefault();
+    elsewhere.focus();
+    requestAnimationFrame(() => { if (segment.isConnected) segment.focus(); });
+  }, true);
+}
+"""
+
+
+@st.cache_resource
+def _enter_component() -> Any:
+    return st.components.v2.component("pmo_enter_applies_dates", js=_ENTER_APPLIES_DATES_JS)
+
+
+def enter_applies_dates() -> None:
+    """Make Enter apply a date typed in any date box of the page (see
+    ``_ENTER_APPLIES_DATES_JS``); draws nothing."""
+    _enter_component()(key="pmo_enter_applies_dates")
 
 
 def _as_at_changed() -> None:

@@ -4,7 +4,15 @@ printable HTML report and the XLSX of the data behind every chart."""
 import streamlit as st
 
 import ui
-from pmo_data.pack import build_pack, fmt_date, narrative, save_trust_name, trust_name
+from pmo_data.pack import (
+    build_pack,
+    fmt_date,
+    narrative,
+    save_trust_logo,
+    save_trust_name,
+    trust_logo,
+    trust_name,
+)
 from pmo_data.text import md
 
 ui.page_header("Board pack", "A dated, reproducible pack for the board paper: PowerPoint with "
@@ -15,7 +23,7 @@ st.caption(f"Financial year {f.fy}, as at {fmt_date(f.as_at)}, {scope} (change t
            "the sidebar). The same data and choices always give the same pack.")
 
 if ui.can("importer"):
-    with st.expander("Trust name on the pack"):
+    with st.expander("Trust name and logo on the pack"):
         current = ui.call(trust_name)
         wanted = st.text_input("Trust name", value=current, key="bp_trust", max_chars=120,
                                help="Kept in the database for everyone (PMO_TRUST_NAME, "
@@ -29,6 +37,28 @@ if ui.can("importer"):
                 ui.clear_caches()
                 st.success(f"Saved: the pack now names {md(wanted.strip() or 'NHS Trust')} "
                            f"(database version {version}).")
+        upload = st.file_uploader("Logo (PNG or JPEG, at most 2 MB)", type=["png", "jpg", "jpeg"],
+                                  key="bp_logo")
+        save, remove = st.columns(2)
+        if upload is not None and save.button("Save the logo", icon=":material/image:"):
+            try:
+                version = save_trust_logo(ui.db_path(), upload.getvalue(),
+                                          saved_by=ui.user_email())
+            except ValueError as exc:
+                st.error(f"Logo not saved: {md(exc)}.")
+            else:
+                ui.clear_caches()
+                st.success(f"Saved the logo (database version {version}).")
+        if ui.call(trust_logo) and remove.button("Remove the logo", icon=":material/delete:"):
+            version = save_trust_logo(ui.db_path(), None, saved_by=ui.user_email())
+            ui.clear_caches()
+            st.success(f"Removed the logo (database version {version}).")
+        logo = ui.call(trust_logo)
+        if logo:
+            st.image(logo, caption="The logo on the title slide and the printed report",
+                     width=240)
+        else:
+            st.caption("No logo: the pack shows the trust's name only.")
 
 generated = ui.call(narrative, fy=f.fy, as_at=f.as_at, service_group=f.service_group)
 params = (f.fy, f.as_at, f.service_group)

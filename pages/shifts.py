@@ -29,10 +29,9 @@ trend = shift_trend_chart(view.trend)
 st.plotly_chart(trend.figure, alt=trend.summary)
 st.caption(md(trend.summary))
 
-left, right = st.columns(2)
-left.markdown("**Projects by stage**")
-left.dataframe(shifts.stage_table(view), hide_index=True)
-right.markdown("**Benefits planned and realised**")
-right.dataframe(shifts.benefits_table(view), hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="localized")
-    for c in ("Planned (£)", "Realised (£)", "Realised %")})
+st.markdown("**Projects by stage**")
+st.dataframe(shifts.stage_table(view), hide_index=True)
+st.markdown("**Benefits planned and realised**")
+st.dataframe(shifts.benefits_table(view), hide_index=True, placeholder=shifts.NO_VALUE,
+             column_config={c: st.column_config.NumberColumn(format="localized")
+                            for c in ("Planned (£)", "Realised (£)", "Realised %")})

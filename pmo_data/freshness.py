@@ -151,6 +151,8 @@ def text(source: str, day: date | None) -> str:
 
 
 def line(parts: dict[str, date | None]) -> str:
-    """One sentence for a page: ``text`` of each part joined by "; ", ending with a full
-    stop."""
-    return "; ".join(text(name, day) for name, day in parts.items()) + "."
+    """One sentence for a page: ``text`` of each part joined by "; ", with a capital first
+    letter and a full stop ("Highlight report data up to 31 Oct 2026; training data up to
+    19 Nov 2026."); empty for no parts."""
+    sentence = "; ".join(text(name, day) for name, day in parts.items())
+    return sentence[:1].upper() + sentence[1:] + "." if sentence else ""

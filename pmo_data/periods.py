@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pmo_data.parse import fy_bounds, fy_of, parse_fy
 
 __all__ = ["complete_months_end", "elapsed_months", "evaluation_date", "fy_bounds", "fy_of",
-           "is_part_year", "month_end", "normalise_fy", "one_year_earlier",
+           "is_part_period", "is_part_year", "month_end", "normalise_fy", "one_year_earlier",
            "previous_fy", "previous_report_date"]
 
 
@@ -93,6 +93,12 @@ def previous_report_date(at: date) -> date:
 def complete_months_end(at: date) -> date:
     """``at`` if it is a month's last day, else the last day of the month before."""
     return at if at == month_end(at) else at.replace(day=1) - timedelta(days=1)
+
+
+def is_part_period(first: date, last: date, at: date) -> bool:
+    """True when the period ``first``..``last`` (a quarter, a month) is still running at
+    ``at``: begun (``first <= at``) and not over (``at < last``). Its figures are "to date"."""
+    return first <= at < last
 
 
 def is_part_year(fy: str, as_at: date) -> bool:

@@ -152,9 +152,17 @@ def stage_table(view: ShiftView) -> pd.DataFrame:
     return table.rename_axis("Stage").reset_index()
 
 
+#: What a cell of the benefits table shows when a shift has no value in pounds (no benefit
+#: in £, none realised in £, or no planned £ to take a percentage of).
+NO_VALUE = "none"
+
+
 def benefits_table(view: ShiftView) -> pd.DataFrame:
-    """The benefits per shift in ``view.shifts`` order, with readable headings."""
+    """The benefits per shift in ``view.shifts`` order, with readable headings. Pounds are
+    rounded to the pound (as ``pmo_data.fmt.money`` writes them), Realised % to one decimal;
+    they are NaN where the shift has no value (shown as ``NO_VALUE``)."""
     b = view.benefits.set_index("strategic_shift").reindex(list(view.shifts))
+    b[["target_value", "realised_value"]] = b[["target_value", "realised_value"]].round(0)
     b["benefits"] = b["benefits"].fillna(0).astype(int)
     b["benefits_realised"] = b["benefits_realised"].fillna(0).astype(int)
     return b.reset_index().rename(columns={

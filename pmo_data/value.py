@@ -42,6 +42,7 @@ import pandas as pd
 
 from pmo_data import fmt, freshness
 from pmo_data.db import Database
+from pmo_data.periods import is_part_period
 from pmo_data.schema import ACTIVE_STAGES, SERVICE
 from pmo_data.sqlparts import bind, fy_window, group_key, in_group
 
@@ -112,6 +113,13 @@ class Window:
                 year, 12, 31)
             out.append((label, date(year, first, 1), q_end))
         return out
+
+    @property
+    def running_quarter(self) -> str | None:
+        """The label of the quarter still running at ``at`` (its figures are "to date"),
+        None when ``at`` is a quarter's last day or outside the FY."""
+        return next((label for label, first, last in self.quarters()
+                     if is_part_period(first, last, self.at)), None)
 
 
 def window(fy: str, as_at: date) -> Window:

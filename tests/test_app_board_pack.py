@@ -100,3 +100,43 @@ def test_the_trust_name_is_set_in_the_app_and_kept_in_the_database(
     monkeypatch.setenv("PMO_TRUST_NAME", "Set on the server")
     with Database(version.path) as handle:
         assert trust_name(handle) == "Set on the server"  # the environment still wins
+
+
+def test_the_logo_is_set_in_the_app_refused_when_bad_and_removable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from PIL import Image
+    from test_export import fill_pack_data
+
+    from pmo_data.pack import trust_logo
+    from pmo_data.store import Store
+
+    pack_store = tmp_path / "pmo.duckdb"
+    Store(pack_store).write(fill_pack_data)
+    monkeypatch.setenv("PMO_DB", str(pack_store))
+    before = Store(pack_store).current().number
+    at = page("board_pack").run()
+    assert any("No logo" in c.value for c in at.caption)
+    at.file_uploader(key="bp_logo").set_value(("logo.png", b"<svg onload=alert(1)>",
+                                                "image/png")).run()
+    next(b for b in at.button if b.label == "Save the logo").click().run()
+    assert not at.exception
+    assert any("Logo not saved: a logo must be a PNG or JPEG image." in e.value
+               for e in at.error)
+    assert Store(pack_store).current().number == before  # nothing written
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 200), (0, 94, 184)).save(picture, format="JPEG")
+    at.file_uploader(key="bp_logo").set_value(("logo.jpg", picture.getvalue(),
+                                                "image/jpeg")).run()
+    next(b for b in at.button if b.label == "Save the logo").click().run()
+    assert not at.exception
+    assert any("Saved the logo" in s.value for s in at.success)
+    assert len(at.get("image")) == 1  # the preview of what the pack will show
+    with Database(Store(pack_store).current().path) as handle:
+        png = trust_logo(handle)
+    assert png is not None and png.startswith(b"\x89PNG")
+    next(b for b in at.button if b.label == "Remove the logo").click().run()
+    assert any("Removed the logo" in s.value for s in at.success)
+    with Database(Store(pack_store).current().path) as handle:
+        assert trust_logo(handle) is None

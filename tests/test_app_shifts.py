@@ -43,7 +43,13 @@ def test_shift_cards_charts_and_tables(db_path: Path) -> None:
     assert stages.iloc[-1]["Stage"] == "Total"
     assert int(stages.iloc[-1][list(view.shifts)].sum()) == int(
         view.by_stage_rag["projects"].sum())
-    assert list(at.dataframe[1].value["Strategic shift"]) == list(view.shifts)
+    benefits = at.dataframe[1]
+    assert list(benefits.value["Strategic shift"]) == list(view.shifts)
+    # a shift with no benefit in pounds shows a word, not a blank cell
+    assert benefits.value["Planned (£)"].isna().any()
+    assert benefits.proto.placeholder == "none"
+    money = benefits.value[["Planned (£)", "Realised (£)"]].stack().dropna()
+    assert len(money) and (money == money.round(0)).all()  # whole pounds, as fmt.money
 
 
 def test_the_date_moves_the_figures(db_path: Path) -> None:

@@ -71,6 +71,10 @@ def test_every_page_renders(server: StreamlitServer, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # the app must work offline: no font, icon or script from anywhere but the server
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(
+        (server.url, "data:", "blob:")) else elsewhere.append(request.url))
     for path, heading in PAGES:
         page.goto(f"{server.url}/{path}")
         page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
@@ -79,3 +83,25 @@ def test_every_page_renders(server: StreamlitServer, browser) -> None:
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, path
         page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     assert not errors, errors
+    assert not elsewhere, elsewhere
+
+
+def test_enter_in_the_date_box_applies_the_date(server: StreamlitServer, browser) -> None:
+    """Typing a date in the As at box and pressing Enter applies it (Streamlit's own box
+    applies only when the focus leaves it), and the focus stays in the box."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server.url)
+    page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.wait_for_function("window.pmoEnterAppliesDates === true", timeout=30_000)
+    assert page.get_by_text("as at 21 Nov 2026", exact=False).count() >= 1
+    page.get_by_role("spinbutton", name="day, As at").click()
+    page.keyboard.type("30062026")
+    page.keyboard.press("Enter")
+    page.get_by_text("Financial year 2026/27, as at 30 Jun 2026").first.wait_for(
+        timeout=60_000)
+    wait_for_app(page)
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "year, As at"
+    assert page.get_by_text("as at 21 Nov 2026", exact=False).count() == 0
+    page.close()

@@ -41,7 +41,8 @@ def test_effort_chart_stacks_services_and_marks_future_quarters() -> None:
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Immersive PM", "Coaching", "Advice"]  # vocab order
     immersive = fig.data[0]
-    assert list(immersive.x) == ["Q1 Apr-Jun", "Q2 Jul-Sep", "Q3 Oct-Dec",
+    # at 30 November Q3 is still running: its bars are a part quarter, labelled "to date"
+    assert list(immersive.x) == ["Q1 Apr-Jun", "Q2 Jul-Sep", "Q3 Oct-Dec<br>(to date)",
                                  "Q4 Jan-Mar<br>(not started)"]
     assert list(immersive.y) == [30, 30, 0, None]  # the future quarter is missing, not 0
     assert immersive.marker.color == charts.SERVICE_COLOURS["Immersive PM"]
@@ -81,10 +82,23 @@ def test_flow_chart() -> None:
     fig = chart.figure
     assert [t.name for t in fig.data] == ["Received", "Started", "Closed"]
     assert list(fig.data[0].y) == [2, 3, 2]
+    assert list(fig.data[0].x) == ["Q1 Apr-Jun", "Q2 Jul-Sep", "Q3 Oct-Dec<br>(to date)"]
     assert fig.layout.barmode == "group"
     assert chart.summary == ("In 2025/26 up to 30 Nov 2025 the PMO received 7 requests, "
                              "started 5 and closed 3; 3 were open, the oldest received 102 days "
                              "ago.")
+
+
+@pytest.mark.parametrize(("as_at", "running"), [
+    (date(2025, 11, 30), "Q3 Oct-Dec"), (date(2025, 12, 31), None),
+    (date(2026, 1, 1), "Q4 Jan-Mar"), (date(2025, 4, 1), "Q1 Apr-Jun"),
+    (date(2026, 3, 31), None), (date(2026, 6, 2), None)])
+def test_only_the_quarter_still_running_is_to_date(as_at: date, running: str | None) -> None:
+    w = window("2025/26", as_at)  # 2 June 2026 is past the FY: the year is complete
+    assert w.running_quarter == running
+    ticks = [charts.quarter_tick(q, w) for q in QUARTERS]
+    assert [t for t in ticks if t.endswith("(to date)")] == (
+        [f"{running}<br>(to date)"] if running else [])
 
 
 def test_backlog_chart_and_empty_backlog() -> None:

@@ -47,4 +47,9 @@ def test_complete_months_and_part_year() -> None:
     assert periods.complete_months_end(date(2025, 6, 10)) == date(2025, 5, 31)
     assert periods.is_part_year("2025/26", date(2025, 6, 10))
     assert not periods.is_part_year("2025/26", date(2026, 3, 31))
+    q3 = (date(2025, 10, 1), date(2025, 12, 31))
+    assert periods.is_part_period(*q3, date(2025, 10, 1))
+    assert periods.is_part_period(*q3, date(2025, 12, 30))
+    assert not periods.is_part_period(*q3, date(2025, 12, 31))  # its last day: complete
+    assert not periods.is_part_period(*q3, date(2025, 9, 30))  # not begun
     assert periods.previous_fy("2025/26") == "2024/25"

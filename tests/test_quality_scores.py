@@ -140,6 +140,15 @@ def test_freshness_lines(db_path: Path):
         qs.freshness(db, ("nonsense",), TODAY)
 
 
+def test_the_freshness_line_is_a_sentence() -> None:
+    from pmo_data import freshness
+
+    assert freshness.line({"highlight report": date(2026, 10, 31), "training": None}) == (
+        "Highlight report data up to 31 Oct 2026; no training data.")
+    assert freshness.line({"KPI": date(2026, 10, 31)}).startswith("KPI data")
+    assert freshness.line({}) == ""
+
+
 def test_thresholds_round_trip():
     frame = qs.thresholds_frame((("training", 90),))
     assert frame.set_index("Source").loc["Training records", "Stale after (days)"] == 90

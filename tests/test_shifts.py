@@ -72,6 +72,23 @@ def test_benefits_in_pounds_only(db: Database) -> None:
     assert str(b.loc["Analogue to digital", "target_value"]) == "nan"
 
 
+def test_benefits_table_whole_pounds_and_missing_values() -> None:
+    import pandas as pd
+
+    benefits = pd.DataFrame({
+        "strategic_shift": ["Hospital to community", "Analogue to digital"],
+        "benefits": [2, 1], "benefits_realised": [1, 0],
+        "target_value": [1200.4, float("nan")], "realised_value": [154660.67, float("nan")],
+        "realised_pct": [12.9, float("nan")]})
+    view = shifts.ShiftView(AT, shifts.SHIFTS, pd.DataFrame(), benefits, pd.DataFrame())
+    t = shifts.benefits_table(view).set_index("Strategic shift")
+    assert list(t.index) == list(shifts.SHIFTS)
+    assert (t.loc["Hospital to community", "Planned (£)"],
+            t.loc["Hospital to community", "Realised (£)"]) == (1200.0, 154661.0)
+    assert t.loc["Sickness to prevention", "Benefits planned"] == 0  # a count: 0, not blank
+    assert t.loc["Analogue to digital", ["Planned (£)", "Realised %"]].isna().all()
+
+
 def test_trend_month_ends_and_service_group(db: Database) -> None:
     t = shifts.shift_view(db, AT, months=2).trend
     h = t[t["strategic_shift"] == "Hospital to community"]

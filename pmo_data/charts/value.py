@@ -29,7 +29,7 @@ from pmo_data.charts.palette import (
 )
 from pmo_data.prioritise import CRITERIA, Ranking
 from pmo_data.schema import SERVICE
-from pmo_data.value import SUPPORTED, UNSUPPORTED, Comparison, Demand, Effort
+from pmo_data.value import SUPPORTED, UNSUPPORTED, Comparison, Demand, Effort, Window
 
 #: A fixed colour per service so charts agree with each other.
 SERVICE_COLOURS: dict[str, str] = dict(zip(SERVICE.values, CATEGORICAL, strict=False))
@@ -90,11 +90,21 @@ def _hours(v: float) -> str:
 # --- PMO value -----------------------------------------------------------------------------
 
 
+def quarter_tick(label: str, w: Window, started: bool = True) -> str:
+    """An NHS quarter as the x axis shows it: ``Q3 Oct-Dec<br>(to date)`` while the quarter
+    is still running at the window's date (its bars are part of a quarter),
+    ``<label><br>(not started)`` for one not begun, else the label."""
+    if not started:
+        return f"{label}<br>(not started)"
+    return f"{label}<br>(to date)" if label == w.running_quarter else label
+
+
 def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "service"
                  ) -> ValueChart:
     """Stacked bars of PMO hours per NHS quarter, one colour per service (or service group).
 
-    Quarters not yet started are labelled "not started" (no data, not zero hours).
+    Quarters not yet started are labelled "not started" (no data, not zero hours), the one
+    still running "to date" (``quarter_tick``).
     """
     frame = effort.by_service if by == "service" else effort.by_group
     noun = "service" if by == "service" else "service group"
@@ -107,7 +117,7 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
         return ValueChart(fig.build(), f"No PMO hours were recorded in {w.fy} up to "
                                        f"{fmt.day(w.at)}.")
     labels = list(effort.quarters)
-    ticks = [q if q in effort.quarters_started else f"{q}<br>(not started)" for q in labels]
+    ticks = [quarter_tick(q, w, q in effort.quarters_started) for q in labels]
     hours: dict[str, dict[str, float]] = {}  # name -> quarter -> hours (a few dozen rows)
     for name, quarter, h in zip(frame[by], frame["quarter"], frame["hours"], strict=True):
         row = hours.setdefault(name, {})
@@ -139,7 +149,8 @@ def effort_chart(effort: Effort, by: Literal["service", "service_group"] = "serv
 
 
 def flow_chart(demand: Demand) -> ValueChart:
-    """Grouped bars: requests received, started and closed in each started quarter."""
+    """Grouped bars: requests received, started and closed in each started quarter (the one
+    still running labelled "to date": ``quarter_tick``)."""
     w = demand.window
     title = f"PMO requests received, started and closed, {w.fy}"
     fig = FigureBuilder()
@@ -150,7 +161,8 @@ def flow_chart(demand: Demand) -> ValueChart:
                                        f"{fmt.day(w.at)}.")
     for measure, colour in FLOW_COLOURS.items():
         part = demand.flow[demand.flow["measure"] == measure]
-        fig.add_bar(x=part["quarter"], y=part["requests"], name=measure, marker_color=colour,
+        fig.add_bar(x=[quarter_tick(q, w) for q in part["quarter"]], y=part["requests"],
+                    name=measure, marker_color=colour,
                     hovertemplate=f"{measure}<br>%{{x}}: %{{y}} requests<extra></extra>")
     fig.update_layout(barmode="group")
     _layout(fig, title, "NHS quarter", "Requests")

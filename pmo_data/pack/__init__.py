@@ -31,6 +31,7 @@ from pmo_data.pack.build import BoardPack, build_pack, file_stem, pack_content
 from pmo_data.pack.content import PackContent, gather, save_trust_name, trust_name
 from pmo_data.pack.formats import fmt_date, fmt_value
 from pmo_data.pack.html import render_html
+from pmo_data.pack.logo import save_trust_logo, trust_logo
 from pmo_data.pack.narrative import SENTENCES, Sentence, narrative
 from pmo_data.pack.pptx import SLIDES, render_pptx
 from pmo_data.pack.xlsx import SHEETS, render_xlsx
@@ -52,6 +53,8 @@ __all__ = [
     "render_html",
     "render_pptx",
     "render_xlsx",
+    "save_trust_logo",
     "save_trust_name",
+    "trust_logo",
     "trust_name",
 ]

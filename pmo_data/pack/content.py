@@ -31,6 +31,7 @@ from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack import changes as since_last
 from pmo_data.pack.formats import fmt_value
+from pmo_data.pack.logo import trust_logo
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
@@ -131,6 +132,8 @@ class PackContent:
     definitions: pd.DataFrame = field(hash=False)
     #: The catalogue's values for the FY, as-at date and service group (what sentences read).
     values: Mapping[str, metrics.MetricValue] = field(hash=False, repr=False)
+    #: The trust's logo as PNG bytes (``pmo_data.pack.logo``), None when none is saved.
+    logo: bytes | None = field(default=None, hash=False, repr=False)
 
 
 def _spc_icons(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
@@ -361,6 +364,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
         shifts=shifts.shift_view(db, at, service_group) if full else None,
         plan=plan_frame, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
+        logo=trust_logo(db) if full else None,
     )
 
 

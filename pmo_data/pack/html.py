@@ -8,6 +8,7 @@ break per section. Every text is escaped. One small function per section, regist
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -61,6 +62,7 @@ main{max-width:1100px;margin:0 auto}
 section{background:#fff;margin:16px;padding:24px 32px;break-after:page;page-break-after:always}
 section:last-child{break-after:auto;page-break-after:auto}
 h1{color:#005EB8;font-size:32px;margin:0 0 8px}
+img.logo{float:right;max-width:240px;max-height:96px;margin:0 0 12px 24px}
 h2{color:#005EB8;font-size:24px;margin:0 0 12px;border-bottom:3px solid #005EB8;padding-bottom:4px}
 p.sub{font-size:18px;color:#425563}
 p.big{font-size:48px;font-weight:700;color:#005EB8;margin:0}
@@ -293,7 +295,10 @@ def render_html(c: PackContent) -> str:
     """The pack as one self-contained, printable HTML page: the title, then each section of
     ``SECTIONS`` with its heading and the footer (every text escaped)."""
     footer = f"<footer>{escape(footer_text(c))}</footer>"
-    parts = [f'<section id="title"><h1>{escape(c.trust)}</h1>'
+    logo = (f'<img class="logo" src="data:image/png;base64,'
+            f'{base64.b64encode(c.logo).decode("ascii")}" alt="{escape(c.trust)} logo">'
+            if c.logo else "")
+    parts = [f'<section id="title">{logo}<h1>{escape(c.trust)}</h1>'
              f"<h1>{escape(SECTION_TITLES['title'])}</h1>"
              f'<p class="sub">{escape(subtitle(c))}</p>{footer}</section>']
     for section in SECTIONS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -88,6 +89,30 @@ def title_slide(deck: Deck, c: PackContent, title: str) -> None:
     sub.left, sub.width = Inches(0.8), Inches(11.7)
     sub.top, sub.height = Inches(4.3), Inches(1.0)
     sub.text = subtitle(c)
+    if c.logo:
+        _place_logo(slide, c.logo, c.trust)
+
+
+#: The logo's box on the title slide (top right), in inches: it is scaled to fit inside.
+LOGO_BOX = (9.8, 0.4, 3.0, 1.2)  # left, top, width, height
+
+
+def _place_logo(slide: Any, logo: bytes, trust: str) -> None:
+    """The trust's logo in ``LOGO_BOX``, aspect ratio kept, right-aligned in the box."""
+    import io
+
+    from pptx.util import Inches
+
+    from pmo_data.pack.logo import logo_size
+
+    left, top, box_w, box_h = LOGO_BOX
+    width, height = logo_size(logo)
+    scale = min(box_w / width, box_h / height)
+    w, h = width * scale, height * scale
+    picture = slide.shapes.add_picture(io.BytesIO(logo), Inches(left + box_w - w),
+                                       Inches(top), Inches(w), Inches(h))
+    picture.name = "Trust logo"
+    picture._element.nvPicPr.cNvPr.set("descr", f"{trust} logo")  # alt text
 
 
 def scorecard_slide(deck: Deck, c: PackContent, title: str) -> None:
