@@ -15,6 +15,8 @@ Rules:
   gives the bare number; any other unit follows the number ("1,658 views").
 * Missing is never zero: None (or NaN) is written "no data" unless the caller names another
   word.
+* Changes: signed in the value's unit ("+3", "-£1,200", "+2 days"), percentages in points
+  ("-4.2 pts"); "No change" when the change rounds to zero as the value would be written.
 * Dates: "9 Jun 2026" (day without a leading zero, short month, year); monthly data by its
   month, "Jun 2026".
 * Target verdicts use the words of ``pmo_data.plan`` (On track, Off track, Met, Not met ...).
@@ -74,10 +76,19 @@ def value(v: float | None, unit: str | None, missing: str = NO_DATA) -> str:
     return f"{number(x)} {u}"
 
 
+def unchanged(d: float, unit: str | None) -> bool:
+    """True when a change ``d`` is written as no change: it rounds to zero as its value would
+    be written (whole pounds for money, one decimal otherwise), so "+£0" or "+0" is never
+    shown and a word judging the change agrees with its text."""
+    if unit is not None and unit.strip().lower() in MONEY_UNITS:
+        return round(d) == 0
+    return round(d, 1) == 0
+
+
 def delta(d: float, unit: str | None) -> str:
     """A signed change in a value's unit: "+3", "-4.2 pts" (percentage points), "+£1,200",
-    "+2 days"; "No change" when it rounds to zero."""
-    if round(d, 1) == 0:
+    "+2 days"; "No change" when it rounds to zero (``unchanged``)."""
+    if unchanged(d, unit):
         return "No change"
     sign = "+" if d > 0 else "-"
     if is_percent(unit):

@@ -8,7 +8,8 @@ and service groups, this collects what each surface shows and compares them:
 - the Overview tiles and captions (AppTest, as displayed);
 - the pages that show a count beside a catalogue metric: Risks and issues, Portfolio,
   Portfolio history, Benefits, Training, Five-year plan;
-- the board pack: XLSX values, PPTX text and HTML text;
+- the board pack: XLSX values, PPTX text and HTML text; its "What changed since the last
+  pack" table against the catalogue at the previous report date and at the as-at date;
 - the exceptions list (Overview, Portfolio reason column, pack) and the plan scorecard
   (Overview tile, pack).
 
@@ -374,6 +375,16 @@ def _ids(cells: Any) -> list[str]:
     return out
 
 
+def _changes_table(s: Surfaces) -> dict[str, list[str]]:
+    """The pack's "What changed since the last pack" table(s): measure -> cells."""
+    out: dict[str, list[str]] = {}
+    for tables in s.pptx_tables:
+        for rows in tables:
+            if rows and rows[0][0] == "Measure" and rows[0][1].startswith("Previous report"):
+                out.update({r[0]: r for r in rows[1:]})
+    return out
+
+
 @pytest.mark.parametrize("fy, at, group", GRID, ids=IDS)
 def test_exceptions_and_the_scorecard_are_the_same_everywhere(
         demo_db: Path, surfaces: dict[str, Surfaces], fy: str, at: date, group: str | None,
@@ -437,3 +448,79 @@ def test_exceptions_and_the_scorecard_are_the_same_everywhere(
     if sheet != list(card.rows):
         wrong.append(f"XLSX Scorecard {sheet} != {list(card.rows)}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("fy, at, group", GRID, ids=IDS)
+def test_what_changed_shows_the_catalogue_at_both_dates(
+        demo_db: Path, surfaces: dict[str, Surfaces], fy: str, at: date, group: str | None,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each figure of the changes slide is the command line's value at the previous report
+    date (for the FY containing it) and at the as-at date, spelt as the Overview spells it,
+    with the change ``fmt.delta`` writes; the XLSX sheet holds the same numbers."""
+    from pmo_data import fmt, metrics
+    from pmo_data.exceptions import exceptions
+    from pmo_data.pack.changes import RAG_DIRECTIONS
+    from pmo_data.pack.pptx import CHANGE_NAME_WIDTH
+
+    s = collect(demo_db, surfaces, f"{fy}{at}{group}", fy, at, group, monkeypatch, capsys)
+    now_at = periods.evaluation_date(fy, at)
+    previous = periods.previous_report_date(now_at)
+    start, end = periods.fy_bounds(fy)
+    fy_then = fy if start <= previous <= end else periods.fy_of(previous)
+    then = _cli(demo_db, fy_then, previous, group, capsys)
+    now = s.cli
+    version = Store(demo_db).current()
+    assert version is not None
+    with Database(version.path) as handle:
+        restarting = {d.code for d in metrics.catalogue(handle) if d.cumulative}
+        exceptions_then = len(exceptions(handle, previous, group).table)
+        exceptions_now = len(exceptions(handle, now_at, group).table)
+    if fy_then == fy:
+        restarting = set()
+    table = _changes_table(s)
+    sheet = {r["key"]: r for r in _xlsx_rows(s, "What changed")}
+    wrong: list[str] = []
+
+    def check(key: str, name: str, unit: str, a: float | None, b: float | None,
+              restarts: bool = False) -> None:
+        row = table.get(fmt.shorten(name, CHANGE_NAME_WIDTH))
+        if row is None:
+            wrong.append(f"PPTX changes table has no row {name}")
+            return
+        change = ("–" if a is None or b is None or restarts else fmt.delta(b - a, unit))
+        expected = [fmt.value(a, unit), fmt.value(b, unit), change]
+        if row[1:4] != expected:
+            wrong.append(f"PPTX changes {name}: {row[1:4]} != {expected}")
+        x = sheet.get(key)
+        if x is None:
+            wrong.append(f"XLSX What changed has no row {key}")
+            return
+        for side, v in (("then", a), ("now", b)):
+            got = x[side]
+            if (v is None) != (got is None) or (v is not None and abs(got - v) > 1e-9 * max(
+                    1.0, abs(v))):
+                wrong.append(f"XLSX What changed {key} {side}: {got!r} != {v!r}")
+
+    for code, value in now.items():
+        if code == "PORTFOLIO_RAG":
+            rag_now, rag_then = dict(value["value"] or {}), dict(then[code]["value"] or {})
+            for rag in RAG_DIRECTIONS:
+                check(f"RAG_{rag.upper().replace('/', '_')}", f"Active projects rated {rag}",
+                      "count", rag_then.get(rag) if then[code]["value"] else None,
+                      rag_now.get(rag) if value["value"] else None)
+            register = value["value"] is not None
+            check("EXCEPTIONS", "Exceptions (Red and Amber/Red, On hold included)", "count",
+                  exceptions_then if then[code]["value"] is not None else None,
+                  exceptions_now if register else None)
+            continue
+        check(code, value["name"], value["unit"], then[code]["value"], value["value"],
+              code in restarting)
+        shown = s.tiles["overview"].get(value["name"])
+        row = table.get(fmt.shorten(value["name"], CHANGE_NAME_WIDTH))
+        if row is not None and shown is not None and row[2] != shown:
+            wrong.append(f"PPTX changes {value['name']} now {row[2]!r} != Overview {shown!r}")
+    if f"Previous report, {fmt_day(previous)}" not in s.html:
+        wrong.append(f"HTML changes section does not name {fmt_day(previous)}")
+    if fy_then != fy and f"its figures are for {fy_then}" not in "\n".join(s.pptx):
+        wrong.append(f"the changes slide does not say its previous figures are for {fy_then}")
+    assert not wrong, "\n".join(dict.fromkeys(wrong))

@@ -231,6 +231,7 @@ def test_pptx_slide_titles(pack: board.BoardPack) -> None:
     titles = [s.shapes.title.text for s in _slides(pack)]
     assert titles == [
         "NHS Trust\nPMO board report", "Five-year plan scorecard", "Executive summary",
+        "What changed since the last pack", "What changed since the last pack (continued)",
         "Performance against plan", "Portfolio RAG and changes since the previous report",
         "Exceptions: Red and Amber/Red projects", "Training reach",
         "Five-year plan", "Three shifts", "Benefits", "Top risks", "Data sources"]
@@ -410,8 +411,8 @@ def test_html_escapes_spreadsheet_text(pack: board.BoardPack) -> None:
 def test_xlsx_has_the_data_behind_every_chart_and_definitions(db: Database,
                                                                pack: board.BoardPack) -> None:
     sheets = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name=None, engine="openpyxl")
-    assert list(sheets) == ["README", "Definitions", "Scorecard", "Summary", "KPIs",
-                            "Portfolio RAG", "RAG changes", "Exceptions", "Training",
+    assert list(sheets) == ["README", "Definitions", "Scorecard", "Summary", "What changed",
+                            "KPIs", "Portfolio RAG", "RAG changes", "Exceptions", "Training",
                             "Five-year plan", "Shifts", "Shift trend", "Benefits", "Top risks",
                             "Data sources"]
     readme = sheets["README"]

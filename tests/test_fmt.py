@@ -28,9 +28,21 @@ def test_value_missing_word() -> None:
 @pytest.mark.parametrize(("delta", "unit", "text"), [
     (3, "count", "+3"), (-4.24, "%", "-4.2 pts"), (1200, "£", "+£1,200"),
     (-1200, "£", "-£1,200"), (2, "days", "+2 days"), (0.04, "count", "No change"),
+    (0.4, "£", "No change"), (-0.6, "£", "-£1"), (2.5, "percent", "+2.5 pts"),
+    (1, "days", "+1 day"), (1658, "views", "+1,658 views"),
 ])
 def test_delta(delta: float, unit: str, text: str) -> None:
     assert fmt.delta(delta, unit) == text
+
+
+@pytest.mark.parametrize(("delta", "unit", "same"), [
+    (0.04, "count", True), (0.06, "count", False), (0.4, "£", True), (0.6, "£", False),
+    (-0.04, "%", True), (0, None, True),
+])
+def test_unchanged_follows_the_written_rounding(delta: float, unit: str | None,
+                                                same: bool) -> None:
+    assert fmt.unchanged(delta, unit) is same
+    assert (fmt.delta(delta, unit) == "No change") is same
 
 
 def test_dates_have_one_form() -> None:

@@ -36,17 +36,25 @@ def _titles(data: bytes) -> list[str]:
     return [s.shapes.title.text for s in Presentation(io.BytesIO(data)).slides]
 
 
-def test_each_registered_slide_function_draws_exactly_one_slide_in_order(db: Database) -> None:
+def test_each_registered_slide_function_draws_its_slides_in_order(db: Database) -> None:
     c = pack_content(db, FY, AS_AT)
     assert len(c.kpis) <= pack_pptx.KPI_ROWS_PER_SLIDE  # the KPI table fits one slide here
+    # the changes table does not: 11 measures, 5 RAG counts and the exceptions at 13 a slide
+    per = pack_pptx.CHANGE_ROWS_PER_SLIDE
+    pages = {"changes": -(-len(c.changes) // per)}
+    assert pages["changes"] == 2
     deck = Deck(title="t", author="a", stamp=datetime(2025, 11, 21), footer="f")
-    for n, slide in enumerate(pack_pptx.SLIDES, start=1):
+    for slide in pack_pptx.SLIDES:
+        first = len(deck.prs.slides)
         slide.draw(deck, c, SECTION_TITLES[slide.key])
-        assert len(deck.prs.slides) == n, slide.key
-        drawn = deck.prs.slides[n - 1].shapes.title.text
-        assert drawn == (SECTION_TITLES[slide.key] if n > 1 else
-                         f"{c.trust}\n{SECTION_TITLES['title']}")
+        assert len(deck.prs.slides) == first + pages.get(slide.key, 1), slide.key
+        drawn = [s.shapes.title.text for s in list(deck.prs.slides)[first:]]
+        title = SECTION_TITLES[slide.key]
+        assert drawn == ([title] + [f"{title} (continued)"] * (len(drawn) - 1) if first else
+                         [f"{c.trust}\n{SECTION_TITLES['title']}"])
     assert [s.key for s in pack_pptx.SLIDES] == list(SECTION_TITLES)
+    keys = [s.key for s in pack_pptx.SLIDES]
+    assert keys.index("changes") == keys.index("summary") + 1  # right after the summary
     assert _titles(build_pack(db, FY, AS_AT).pptx) == [
         s.shapes.title.text for s in deck.prs.slides]
 
@@ -57,6 +65,29 @@ def test_html_sections_follow_their_registry(db: Database) -> None:
     assert keys == list(SECTION_TITLES)[1:]  # the title page comes first, then these
     at = [html.index(f'<section id="{k}"><h2>{SECTION_TITLES[k]}</h2>') for k in keys]
     assert at == sorted(at) and html.count("<section") == len(keys) + 1
+
+
+def test_what_changed_is_a_slide_a_section_and_a_sheet_of_one_frame(db: Database) -> None:
+    c = pack_content(db, FY, AS_AT)
+    sections = [s.key for s in pack_html.SECTIONS]
+    assert sections.index("changes") == sections.index("summary") + 1
+    sheets = [s.name for s in pack_xlsx.SHEETS]
+    assert sheets.index("What changed") == sheets.index("Summary") + 1
+    pack = build_pack(db, FY, AS_AT)
+    sheet = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name="What changed", engine="openpyxl")
+    assert list(sheet["now_text"]) == list(c.changes["now_text"])
+    # every table cell on the slides is a cell of the frame, in its order
+    cells = []
+    for slide in Presentation(io.BytesIO(pack.pptx)).slides:
+        if slide.shapes.title.text.startswith(SECTION_TITLES["changes"]):
+            (shape,) = [sh for sh in slide.shapes if sh.has_table]
+            cells += [[c.text for c in row.cells] for row in list(shape.table.rows)[1:]]
+    assert [r[1:4] for r in cells] == [list(r) for r in c.changes[
+        ["then_text", "now_text", "change_text"]].itertuples(index=False)]
+    html = pack.html.decode()
+    section = html[html.index('<section id="changes">'):]
+    assert all(f"<td>{m}</td>" in section[:section.index("</section>")]
+               for m in c.changes["measure"])
 
 
 def test_each_sentence_key_has_one_label_and_the_narrative_keeps_registry_order(

@@ -2,7 +2,8 @@
 
 Why this package exists: a board paper must be dated, reproducible and editable. From one
 database, a financial year and an as-at date it gathers everything the pack shows
-(``content``: ``PackContent``, one builder per frame), writes the narrative sentences
+(``content``: ``PackContent``, one builder per frame; ``changes``: every figure at the
+previous report date and now), writes the narrative sentences
 (``narrative``: one function per sentence in ``SENTENCES``) and renders the same content three
 ways (``build_pack``):
 

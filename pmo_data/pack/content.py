@@ -29,9 +29,10 @@ from pmo_data import (
 )
 from pmo_data.db import Database
 from pmo_data.downloads import plain
+from pmo_data.pack import changes as since_last
 from pmo_data.pack.formats import fmt_value
 from pmo_data.pack.logo import trust_logo
-from pmo_data.parse import fy_bounds, fy_of, parse_fy
+from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
 from pmo_data.schema import RAG_ORDER, SOURCES
@@ -108,6 +109,12 @@ class PackContent:
     kpis: pd.DataFrame = field(hash=False)
     rag: pd.DataFrame = field(hash=False)
     rag_changes: pd.DataFrame = field(hash=False)
+    #: Every figure at the previous report date and now, with the change and its direction
+    #: (``pmo_data.pack.changes``: ``Changes.frame``; empty when not ``full``).
+    changes: pd.DataFrame = field(hash=False)
+    #: The FY of the previous-report-date figures in ``changes`` (the pack's FY unless the
+    #: previous report date falls in the year before).
+    fy_then: str
     #: Every Red and Amber/Red project, worst first (``pmo_data.exceptions``).
     exceptions: pd.DataFrame = field(hash=False)
     training: pd.DataFrame = field(hash=False)
@@ -190,10 +197,10 @@ def _kpi_table(db: Database, values: Mapping[str, metrics.MetricValue], at: date
                          for code, mv in values.items() if code != "PORTFOLIO_RAG"])
 
 
-def _rag_table(db: Database, fy: str, at: date, previous_date: date,
-               service_group: str | None, now: metrics.MetricValue) -> pd.DataFrame:
-    before = metrics.compute(db, "PORTFOLIO_RAG", fy_of(previous_date), previous_date,
-                             service_group)
+def _rag_table(now: metrics.MetricValue, before: metrics.MetricValue) -> pd.DataFrame:
+    """Active projects by latest overall RAG (every RAG value, in RAG order) at the previous
+    report date (``before``: PORTFOLIO_RAG for the FY containing that date, at that date) and
+    now; None for both counts of a side with no register."""
     now_counts = dict(now.breakdown or {})
     before_counts = dict(before.breakdown or {})
     return pd.DataFrame({
@@ -204,8 +211,9 @@ def _rag_table(db: Database, fy: str, at: date, previous_date: date,
     })
 
 
-def _changes(db: Database, at: date, previous_date: date, service_group: str | None
-             ) -> pd.DataFrame:
+def _rag_changes(db: Database, at: date, previous_date: date, service_group: str | None
+                 ) -> pd.DataFrame:
+    """``metrics.rag_changes`` at ``at`` whose newer report is after ``previous_date``."""
     frame = metrics.rag_changes(db, at, service_group)
     if frame.empty:
         return frame
@@ -332,10 +340,12 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     previous_date = previous_report_date(at)
     empty = pd.DataFrame()
     kpis = _kpi_table(db, values, at, service_group)
-    rag = (_rag_table(db, fy, at, previous_date, service_group, values["PORTFOLIO_RAG"])
-           if full else empty)
-    changes = _changes(db, at, previous_date, service_group)
+    rag_changes = _rag_changes(db, at, previous_date, service_group)
     exceptions = (exceptions_list.exceptions(db, at, service_group).table if full else empty)
+    since = (since_last.changes(db, fy, as_at, service_group, now=values,
+                                exceptions_now=exceptions) if full else None)
+    rag = (_rag_table(values["PORTFOLIO_RAG"], since.then_values["PORTFOLIO_RAG"])
+           if since is not None else empty)
     training = (metrics.cumulative_trained_by_month(db, fy, as_at, service_group) if full
                 else empty)
     forecast = metrics.training_forecast(db, fy, as_at, service_group)
@@ -346,7 +356,9 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     return PackContent(
         trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
-        rag=rag, rag_changes=changes, exceptions=exceptions, training=training,
+        rag=rag, rag_changes=rag_changes, changes=since.frame() if since else empty,
+        fy_then=since.fy_then if since else since_last.fy_then(fy, previous_date),
+        exceptions=exceptions, training=training,
         training_forecast=forecast.forecast,
         scorecard=plan.scorecard(db, fy, as_at) if full else None,
         shifts=shifts.shift_view(db, at, service_group) if full else None,

@@ -29,12 +29,17 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.formats import fmt_date
 from pmo_data.pack.sections import (
+    CHANGE_FILLS,
     EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
     STATUS_FILLS,
     benefits_summary,
+    changes_header,
+    changes_note,
+    changes_rows,
+    changes_subtitle,
     exception_rows,
     exceptions_summary,
     footer_text,
@@ -131,6 +136,22 @@ def summary_section(c: PackContent) -> str:
     """The narrative sentences as a list."""
     return ('<ul class="summary">' + "".join(f"<li>{escape(s.text)}</li>" for s in c.sentences)
             + "</ul>")
+
+
+def changes_section(c: PackContent) -> str:
+    """Every figure at the previous report date and now, the change and its direction word
+    (better and worse tinted; the word carries the meaning), whole names."""
+    rows = []
+    for r in changes_rows(c):
+        back = CHANGE_FILLS.get(r[4].lower(), ("", ""))[0]
+        style = f' style="background:{back}"' if back else ""
+        rows.append("<tr>" + _td(r[0]) + "".join(_td(v, True) for v in r[1:4])
+                    + f"<td{style}>{escape(r[4])}</td></tr>")
+    head = "".join(f"<th>{escape(h)}</th>" for h in changes_header(c))
+    table_html = (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+                  "</table>" if rows else "<p>No figures.</p>")
+    return (f'<p class="sub">{escape(changes_subtitle(c))}</p>{table_html}'
+            f'<p class="note">{escape(changes_note(c))}</p>')
 
 
 def kpi_section(c: PackContent) -> str:
@@ -257,6 +278,7 @@ def sources_section(c: PackContent) -> str:
 SECTIONS: tuple[Section, ...] = (
     Section("scorecard", scorecard_section),
     Section("summary", summary_section),
+    Section("changes", changes_section),
     Section("kpis", kpi_section),
     Section("portfolio", portfolio_section),
     Section("exceptions", exceptions_section),

@@ -29,12 +29,17 @@ from pmo_data.downloads import plain
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.drawing import Deck, chart, rgb, table, text_box
 from pmo_data.pack.sections import (
+    CHANGE_FILLS,
     EXCEPTIONS_HEADER,
     ICON_TEXT,
     KPI_HEADER,
     SECTION_TITLES,
     STATUS_FILLS,
     benefits_summary,
+    changes_header,
+    changes_note,
+    changes_rows,
+    changes_subtitle,
     exception_rows,
     exceptions_summary,
     footer_text,
@@ -53,6 +58,9 @@ from pmo_data.pack.sections import (
 
 KPI_ROWS_PER_SLIDE = 13
 EXCEPTION_ROWS_PER_SLIDE = 9
+CHANGE_ROWS_PER_SLIDE = 13
+#: Characters of a measure's name in the changes table (its 4.6 in column at 10 pt, one line).
+CHANGE_NAME_WIDTH = 56
 MAX_CHANGES_SHOWN = 10
 
 
@@ -135,10 +143,31 @@ def summary_slide(deck: Deck, c: PackContent, title: str) -> None:
     text_box(slide, 0.6, 1.3, 12.1, 5.6, [s.text for s in c.sentences], size=16, bullets=True)
 
 
+def changes_slides(deck: Deck, c: PackContent, title: str) -> None:
+    """Every figure of the pack at the previous report date and now, the signed change and
+    its direction word (better green, worse red), both dates under the title; continued on
+    further slides past ``CHANGE_ROWS_PER_SLIDE`` rows, so none is left out."""
+    rows = changes_rows(c, name_width=CHANGE_NAME_WIDTH)
+    for first in range(0, max(1, len(rows)), CHANGE_ROWS_PER_SLIDE):
+        slide = deck.slide(title)
+        if first:
+            slide.shapes.title.text_frame.paragraphs[0].runs[0].text += " (continued)"
+        text_box(slide, 0.4, 1.1, 12.5, 0.4, [changes_subtitle(c)], size=14,
+                 colour=NHS_DARK_GREY)
+        body = [list(changes_header(c)), *rows[first:first + CHANGE_ROWS_PER_SLIDE]]
+        if len(body) == 1:
+            body.append(["No figures", "", "", "", ""])
+        fills = {(i, 4): CHANGE_FILLS[r[4].lower()] for i, r in enumerate(body[1:], start=1)
+                 if r[4].lower() in CHANGE_FILLS}
+        table(slide, body, 0.4, 1.55, 12.5, [4.6, 2.1, 2.0, 1.8, 2.0], size=10, fills=fills,
+              row_height=0.34)
+        text_box(slide, 0.4, 6.35, 12.5, 0.6, [changes_note(c)], size=10, colour=NHS_DARK_GREY)
+
+
 def kpi_slides(deck: Deck, c: PackContent, title: str) -> None:
     """The KPI table with SPC icons; continued on further slides past
-    ``KPI_ROWS_PER_SLIDE`` rows (with ``exceptions_slides``, the only functions that may
-    draw more than one slide)."""
+    ``KPI_ROWS_PER_SLIDE`` rows (with ``changes_slides`` and ``exceptions_slides``, the only
+    functions that may draw more than one slide)."""
     from pmo_data.charts.spc import ICONS
 
     kpi_rows = list(c.kpis.itertuples())
@@ -323,6 +352,7 @@ SLIDES: tuple[Slide, ...] = (
     Slide("title", title_slide),
     Slide("scorecard", scorecard_slide),
     Slide("summary", summary_slide),
+    Slide("changes", changes_slides),
     Slide("kpis", kpi_slides),
     Slide("portfolio", portfolio_slide),
     Slide("exceptions", exceptions_slides),

@@ -21,6 +21,7 @@ SECTION_TITLES = {
     "title": "PMO board report",
     "scorecard": "Five-year plan scorecard",
     "summary": "Executive summary",
+    "changes": "What changed since the last pack",
     "kpis": "Performance against plan",
     "portfolio": "Portfolio RAG and changes since the previous report",
     "exceptions": "Exceptions: Red and Amber/Red projects",
@@ -205,3 +206,46 @@ def shifts_note(c: PackContent) -> str:
             "(Cancelled left out); RAG = latest reported; benefits realised of planned "
             "(counts), value in pounds only; trend = active projects Red or Amber/Red at the "
             "first and last complete month end of the last 12.")
+
+
+#: Fill and text colour of a change's direction word (the plan statuses' green and red
+#: tints: "better" as Met, "worse" as Not met; the other words stay on the row's colour).
+CHANGE_FILLS: dict[str, tuple[str, str]] = {
+    "better": STATUS_FILLS["Met"], "worse": STATUS_FILLS["Not met"]}
+
+
+def changes_header(c: PackContent) -> tuple[str, ...]:
+    """The changes table's header, naming both dates ("Previous report, 21 Oct 2026")."""
+    return ("Measure", f"Previous report, {fmt_date(c.previous_date)}",
+            f"Now, {fmt_date(c.at)}", "Change", "Direction")
+
+
+def changes_subtitle(c: PackContent) -> str:
+    """The line under the changes slide's title: both dates, in the dashboard's form."""
+    return (f"Every figure in this pack at the previous report date, "
+            f"{fmt_date(c.previous_date)}, and now, {fmt_date(c.at)}.")
+
+
+def changes_rows(c: PackContent, name_width: int | None = None) -> list[list[str]]:
+    """One row per figure of ``c.changes``: the measure (shortened at a word to
+    ``name_width``, ``fmt.shorten``), then and now as the pack writes them, the signed change
+    and its direction word, capitalised ("Better", "Not comparable")."""
+    rows = []
+    for r in c.changes.itertuples():
+        name = str(r.measure)
+        rows.append([fmt.shorten(name, name_width) if name_width else name, str(r.then_text),
+                     str(r.now_text), str(r.change_text), str(r.verdict).capitalize()])
+    return rows
+
+
+def changes_note(c: PackContent) -> str:
+    """What the changes table means, and, when the previous report date falls in the year
+    before the pack's, which year its figures are for."""
+    text = ("Change = now minus then (percentages in points, pts). Better or worse by each "
+            "measure's better direction; higher or lower where neither is better; not "
+            "comparable where a side has no data.")
+    if c.fy_then != c.fy:
+        text += (f" The previous report date falls in {c.fy_then}, so its figures are for "
+                 f"{c.fy_then} (the last pack's year) and today's for {c.fy}; year-to-date "
+                 "counts restart on 1 April, so they are not compared.")
+    return text

@@ -39,6 +39,10 @@ SHEETS: tuple[Sheet, ...] = (
           "as on track (n of m on the scorecard slide).", lambda c: pd.DataFrame(
               list(c.scorecard.rows) if c.scorecard else [], columns=["kpi", "status"])),
     Sheet("Summary", "The executive-summary sentences, as edited by the author.", _summary),
+    Sheet("What changed", "Every figure of the pack at the previous report date and now: "
+          "values, their text, the change (now minus then; percentages in points), its "
+          "direction word, and the financial year and date of each side.",
+          lambda c: c.changes),
     Sheet("KPIs", "Each measure: value, target, year-to-date target, last year, SPC icons.",
           lambda c: c.kpis),
     Sheet("Portfolio RAG", "Active projects by latest overall RAG, previous report date and "
@@ -77,6 +81,8 @@ def readme(c: PackContent) -> pd.DataFrame:
         ("Pack", "Service group", c.service_group or "All service groups"),
         ("Pack", "Previous report date", f"{c.previous_date.isoformat()} (one month before "
                                          "the evaluation date)"),
+        ("Pack", "Previous figures' financial year",
+         f"{c.fy_then} (the financial year containing the previous report date)"),
     ]
     rows += [("Sheet", sheet.name, sheet.description) for sheet in SHEETS]
     rows += [("Metric", f"{d.code}: {d.name}",
