@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from html import escape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from network_support import AS_AT, trust_database
 from pptx import Presentation
@@ -49,10 +51,28 @@ def test_one_slide_only_when_peers_shared(tmp_path: Path, monkeypatch: pytest.Mo
         grouped = build_pack(con, "2025/26", AS_AT, service_group="Medicine")
     slides = _slides(pack.pptx)
     assert len(slides) == len(_slides(alone.pptx)) + 1
-    last = _texts(slides[-1])
-    assert last[0] == TITLE and str(len(slides)) in last
-    assert "Highlight report compliance" in last and "77.8%" in last  # 7 of 9 projects
-    assert any(t.startswith("Compared with 12 peer trusts in 2025/26, Northshire Test NHS "
-                            "Trust ranks") for t in last)
+    titles = [sl.shapes.title.text for sl in slides]
+    # a registered slide: after the top risks, before the data sources, numbered in turn
+    assert titles.index(TITLE) == titles.index("Top risks") + 1
+    assert titles[-1] == "Data sources"
+    index = titles.index(TITLE)
+    texts = _texts(slides[index])
+    assert str(index + 1) in texts
+    assert "Highlight report compliance" in texts and "77.8%" in texts  # 7 of 9 projects
+    sentence = next(t for t in texts if t.startswith("Compared with 12 peer trusts"))
+    assert sentence.startswith("Compared with 12 peer trusts in 2025/26, Northshire Test NHS "
+                               "Trust ranks")
     assert pack.pptx == again.pptx  # reproducible
     assert len(_slides(grouped.pptx)) == len(_slides(alone.pptx))  # whole trusts only
+    # the printed report and the XLSX carry the same table and sentence, only with peers
+    html = pack.html.decode("utf-8")
+    assert f"<h2>{TITLE}</h2>" in html and "77.8%" in html
+    assert escape(sentence.split(" Rank 1")[0]) in html
+    assert f"<h2>{TITLE}</h2>" not in alone.html.decode("utf-8")
+    assert f"<h2>{TITLE}</h2>" not in grouped.html.decode("utf-8")
+    sheets = pd.read_excel(io.BytesIO(pack.xlsx), sheet_name=None, engine="openpyxl")
+    bench = sheets["Benchmarking"].set_index("Metric")
+    assert bench.loc["Highlight report compliance", "This trust"] == "77.8%"
+    assert "Benchmarking" in set(sheets["README"]["name"])
+    plain = pd.read_excel(io.BytesIO(alone.xlsx), sheet_name=None, engine="openpyxl")
+    assert "Benchmarking" not in plain and "Benchmarking" not in set(plain["README"]["name"])

@@ -90,14 +90,9 @@ def build_pack(
                 edited.append(Sentence(key, text.strip()))
         content = replace(content, sentences=tuple(edited))
     stem = file_stem(content.trust, content.fy, as_at, service_group)
-    from pmo_data.pack_network import add_benchmarking_slide  # when peers shared (issue 18)
-
-    pptx = render_pptx(content)
-    if not service_group:  # the network compares whole trusts
-        pptx = add_benchmarking_slide(pptx, db, content.fy, as_at, content.trust)
     pack = BoardPack(
         fy=content.fy, as_at=as_at, trust=content.trust, sentences=content.sentences,
-        pptx=pptx, html=render_html(content).encode("utf-8"),
+        pptx=render_pptx(content), html=render_html(content).encode("utf-8"),
         xlsx=render_xlsx(content), pptx_name=f"{stem}.pptx", html_name=f"{stem}.html",
         xlsx_name=f"{stem}.xlsx",
     )

@@ -32,6 +32,7 @@ from pmo_data.downloads import plain
 from pmo_data.pack import changes as since_last
 from pmo_data.pack.formats import fmt_value
 from pmo_data.pack.logo import trust_logo
+from pmo_data.pack_network import Benchmarking, benchmarking
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
@@ -134,6 +135,8 @@ class PackContent:
     values: Mapping[str, metrics.MetricValue] = field(hash=False, repr=False)
     #: The trust's logo as PNG bytes (``pmo_data.pack.logo``), None when none is saved.
     logo: bytes | None = field(default=None, hash=False, repr=False)
+    #: This trust beside its peers (``pmo_data.pack_network``), None without peer data.
+    benchmarking: Benchmarking | None = field(default=None, hash=False, repr=False)
 
 
 def _spc_icons(defn: metrics.MetricDefinition, mv: metrics.MetricValue,
@@ -353,8 +356,9 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
     benefits = _benefits(db, fy, service_group)
     risks = _risks(db, at, service_group) if full else empty
     sources, caveats = _sources(db, at)
+    trust = trust_name(db) if full else ""
     return PackContent(
-        trust=trust_name(db) if full else "", fy=fy, as_at=as_at, at=at,
+        trust=trust, fy=fy, as_at=as_at, at=at,
         service_group=service_group, previous_date=previous_date, sentences=(), kpis=kpis,
         rag=rag, rag_changes=rag_changes, changes=since.frame() if since else empty,
         fy_then=since.fy_then if since else since_last.fy_then(fy, previous_date),
@@ -365,6 +369,7 @@ def gather(db: Database, fy: str, as_at: date, service_group: str | None = None,
         plan=plan_frame, plan_chart=plan_chart, benefits=benefits, risks=risks, sources=sources,
         caveats=caveats, definitions=_definitions(db) if full else empty, values=values,
         logo=trust_logo(db) if full else None,
+        benchmarking=benchmarking(db, fy, as_at, trust, service_group) if full else None,
     )
 
 

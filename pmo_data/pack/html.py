@@ -88,7 +88,9 @@ class Section:
     (the HTML between the heading and the footer)."""
 
     key: str
-    body: Callable[[PackContent], str]
+    #: None: the section has nothing to show for this pack and is left out (benchmarking
+    #: without peer data).
+    body: Callable[[PackContent], str | None]
 
 
 def _td(value: Any, numeric: bool = False) -> str:
@@ -260,6 +262,19 @@ def risks_section(c: PackContent) -> str:
                        rows, num_cols=(3,))
 
 
+def benchmarking_section(c: PackContent) -> str | None:
+    """This trust beside its peers (the slide's table and sentence); None (no section)
+    without peer data."""
+    from pmo_data.pack_network import NOTE
+
+    b = c.benchmarking
+    if b is None:
+        return None
+    rows = [[str(v) for v in r] for r in b.table.itertuples(index=False)]
+    return (_table_html(list(b.table.columns), rows, num_cols=(1, 2, 4))
+            + f'<p class="note">{escape(b.sentence)} {escape(NOTE)}</p>')
+
+
 def sources_section(c: PackContent) -> str:
     """Each source's file, import time, rows, latest data and caveat; the caveats listed."""
     rows = [[r.title, r.file or "–",
@@ -287,6 +302,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("shifts", shifts_section),
     Section("benefits", benefits_section),
     Section("risks", risks_section),
+    Section("benchmarking", benchmarking_section),
     Section("sources", sources_section),
 )
 
@@ -302,8 +318,11 @@ def render_html(c: PackContent) -> str:
              f"<h1>{escape(SECTION_TITLES['title'])}</h1>"
              f'<p class="sub">{escape(subtitle(c))}</p>{footer}</section>']
     for section in SECTIONS:
+        body = section.body(c)
+        if body is None:
+            continue
         parts.append(f'<section id="{section.key}"><h2>{escape(SECTION_TITLES[section.key])}'
-                     f"</h2>{section.body(c)}{footer}</section>")
+                     f"</h2>{body}{footer}</section>")
     title = f"{c.trust} PMO board report {c.fy} as at {fmt_date(c.as_at)}"
     return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{_CSS}</style></head>"

@@ -334,6 +334,23 @@ def risks_slide(deck: Deck, c: PackContent, title: str) -> None:
     table(slide, rows, 0.4, 1.2, 12.5, [1.1, 2.6, 5.4, 0.8, 1.4, 1.2], size=10)
 
 
+def benchmarking_slide(deck: Deck, c: PackContent, title: str) -> None:
+    """This trust beside its peers (``pmo_data.pack_network``): every shared metric's value,
+    network median, interquartile range and rank, and the sentence; no slide without peer
+    data."""
+    from pmo_data.pack_network import NOTE
+
+    b = c.benchmarking
+    if b is None:
+        return
+    slide = deck.slide(title)
+    rows = [list(b.table.columns), *[[str(v) for v in r] for r in b.table.itertuples(
+        index=False)]]
+    table(slide, rows, 0.4, 1.2, 12.5, [3.6, 1.6, 1.8, 2.6, 1.1, 1.8], size=11)
+    text_box(slide, 0.4, 6.3, 12.5, 0.6, [f"{b.sentence} {NOTE}"], size=11,
+             colour=NHS_DARK_GREY)
+
+
 def sources_slide(deck: Deck, c: PackContent, title: str) -> None:
     """Each source's file, import date, rows, latest data and caveat."""
     slide = deck.slide(title)
@@ -361,6 +378,7 @@ SLIDES: tuple[Slide, ...] = (
     Slide("shifts", shifts_slide),
     Slide("benefits", benefits_slide),
     Slide("risks", risks_slide),
+    Slide("benchmarking", benchmarking_slide),
     Slide("sources", sources_slide),
 )
 

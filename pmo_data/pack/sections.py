@@ -30,6 +30,7 @@ SECTION_TITLES = {
     "shifts": "Three shifts",
     "benefits": "Benefits",
     "risks": "Top risks",
+    "benchmarking": "Benchmarking with peer trusts",
     "sources": "Data sources",
 }
 

@@ -19,11 +19,13 @@ from pmo_data.pack.content import TOP_RISKS, PackContent
 
 @dataclass(frozen=True)
 class Sheet:
-    """A registered sheet: its name, its line in the README, and the frame it holds."""
+    """A registered sheet: its name, its line in the README, and the frame it holds (None:
+    nothing to show for this pack, so no sheet and no README line: benchmarking without peer
+    data)."""
 
     name: str
     description: str
-    frame: Callable[[PackContent], pd.DataFrame]
+    frame: Callable[[PackContent], pd.DataFrame | None]
 
 
 def _summary(c: PackContent) -> pd.DataFrame:
@@ -64,6 +66,9 @@ SHEETS: tuple[Sheet, ...] = (
           lambda c: c.benefits),
     Sheet("Top risks", f"The {TOP_RISKS} open risks with the highest likelihood x impact.",
           lambda c: c.risks),
+    Sheet("Benchmarking", "This trust beside its peer trusts (when peers shared): each "
+          "shared metric's value, network median, interquartile range and rank.",
+          lambda c: c.benchmarking.table if c.benchmarking else None),
     Sheet("Data sources", "Each source's file, import date, rows, latest data date, caveats.",
           lambda c: c.sources),
 )
@@ -84,7 +89,8 @@ def readme(c: PackContent) -> pd.DataFrame:
         ("Pack", "Previous figures' financial year",
          f"{c.fy_then} (the financial year containing the previous report date)"),
     ]
-    rows += [("Sheet", sheet.name, sheet.description) for sheet in SHEETS]
+    rows += [("Sheet", sheet.name, sheet.description) for sheet in SHEETS
+             if sheet.frame(c) is not None]
     rows += [("Metric", f"{d.code}: {d.name}",
               f"{d.definition} Unit: {d.unit or 'none'}; better: {d.direction}; "
               f"target: {d.target_source}; data owner: {d.data_owner}.")
@@ -94,5 +100,6 @@ def readme(c: PackContent) -> pd.DataFrame:
 
 def render_xlsx(c: PackContent) -> bytes:
     """The README, then each sheet of ``SHEETS``, dated the as-at date (repeatable bytes)."""
-    sheets = {"README": readme(c), **{sheet.name: sheet.frame(c) for sheet in SHEETS}}
+    frames = {sheet.name: sheet.frame(c) for sheet in SHEETS}
+    sheets = {"README": readme(c), **{name: f for name, f in frames.items() if f is not None}}
     return xlsx_bytes(sheets, when=c.as_at)
