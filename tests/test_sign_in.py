@@ -111,9 +111,15 @@ def test_the_readme_documents_the_access_file_this_test_writes() -> None:
         assert step in section, step
 
 
-def test_authlib_is_pinned() -> None:
+def test_authlib_and_its_http_client_are_pinned_and_import() -> None:
+    """Streamlit's /auth/login imports Authlib's Starlette client, which needs httpx (the
+    "auth" extra of streamlit): without it, Sign in is a server error on a fresh machine."""
     pins = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^Authlib==\S+$", pins, re.M)
+    assert re.search(r"^httpx==\S+$", pins, re.M)
+    import importlib
+
+    importlib.import_module("authlib.integrations.starlette_client")
 
 
 # --- the provider, the server and the browser --------------------------------------------
