@@ -76,5 +76,9 @@ def benchmarking(db: Database, fy: str, as_at: date, trust: str,
     rows = [[r["Metric"], r["This trust"], r["Median"],
              f"{r['Lower quartile']} to {r['Upper quartile']}", r["Rank"], r["Compared"]]
             for r in shown.to_dict("records")]
-    return Benchmarking(net.fy, own_name, net.peers, benchmarking_sentence(net, own_name),
+    sentence = benchmarking_sentence(net, own_name)
+    if org.headcount is None:
+        sentence += (f" {own_name} gives no headcount (benchmarking configuration), so its "
+                     "counts are not compared per 1,000 staff (–).")
+    return Benchmarking(net.fy, own_name, net.peers, sentence,
                         pd.DataFrame(rows, columns=list(HEADER)))

@@ -62,6 +62,7 @@ def test_one_slide_only_when_peers_shared(tmp_path: Path, monkeypatch: pytest.Mo
     sentence = next(t for t in texts if t.startswith("Compared with 12 peer trusts"))
     assert sentence.startswith("Compared with 12 peer trusts in 2025/26, Northshire Test NHS "
                                "Trust ranks")
+    assert "gives no headcount" not in sentence  # this trust's headcount is configured
     assert pack.pptx == again.pptx  # reproducible
     assert len(_slides(grouped.pptx)) == len(_slides(alone.pptx))  # whole trusts only
     # the printed report and the XLSX carry the same table and sentence, only with peers
@@ -76,3 +77,19 @@ def test_one_slide_only_when_peers_shared(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Benchmarking" in set(sheets["README"]["name"])
     plain = pd.read_excel(io.BytesIO(alone.xlsx), sheet_name=None, engine="openpyxl")
     assert "Benchmarking" not in plain and "Benchmarking" not in set(plain["README"]["name"])
+
+
+def test_without_a_headcount_the_pack_says_why_counts_are_not_compared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "b.toml"
+    config.write_text('[organisation]\ncode = "RNN"\nname = "Northshire Test NHS Trust"\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("PMO_BENCHMARK_FILE", str(config))
+    db = trust_database(tmp_path / "pmo.duckdb")
+    write_peer_snapshots(tmp_path / "peers", as_at=AS_AT)
+    benchmark.import_paths([tmp_path / "peers"], db)
+    with Database(Store(db).current().path) as con:
+        pack = build_pack(con, "2025/26", AS_AT)
+    slide = next(s for s in _slides(pack.pptx) if s.shapes.title.text == TITLE)
+    assert any("Northshire Test NHS Trust gives no headcount (benchmarking configuration), "
+               "so its counts are not compared per 1,000 staff" in t for t in _texts(slide))
