@@ -29,3 +29,18 @@ def pack_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pack") / "pmo.duckdb"
     Store(path).write(fill_pack_data)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo trust's exports (as at 21 Nov 2026) imported into a versioned store, once per
+    test run; tests only read it."""
+    from datetime import date
+
+    from pmo_data.demo import write_demo_exports
+    from pmo_data.ingest import import_paths
+
+    base = tmp_path_factory.mktemp("demo_trust")
+    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
+    assert import_paths(exports, base / "pmo.duckdb").version is not None
+    return base / "pmo.duckdb"

@@ -64,17 +64,6 @@ def fmt_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pmo_data.demo import write_demo_exports
-    from pmo_data.ingest import import_paths
-
-    base = tmp_path_factory.mktemp("surfaces")
-    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
-    assert import_paths(exports, base / "pmo.duckdb").version is not None
-    return base / "pmo.duckdb"
-
-
 @dataclass
 class Surfaces:
     """What every surface shows for one grid point."""
@@ -173,14 +162,22 @@ def _xlsx_rows(s: Surfaces, sheet: str) -> list[dict[str, Any]]:
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
 
 
-def _kpi_table(s: Surfaces) -> dict[str, list[str]]:
-    """The pack's "Performance against plan" table(s): measure -> cells."""
+def _pptx_table(s: Surfaces, header: list[str]) -> dict[str, list[str]]:
+    """The rows of the pack's tables whose header starts with ``header`` (each cell a
+    prefix: "Previous report" matches "Previous report, 4 Nov 2026"): first cell -> cells,
+    across the slides it continues on."""
     out: dict[str, list[str]] = {}
     for tables in s.pptx_tables:
         for rows in tables:
-            if rows and rows[0][:2] == ["Measure", "Latest"]:
+            if rows and len(rows[0]) >= len(header) and all(
+                    cell.startswith(want) for cell, want in zip(rows[0], header, strict=False)):
                 out.update({r[0]: r for r in rows[1:]})
     return out
+
+
+def _kpi_table(s: Surfaces) -> dict[str, list[str]]:
+    """The pack's "Performance against plan" table(s): measure -> cells."""
+    return _pptx_table(s, ["Measure", "Latest"])
 
 
 @pytest.mark.parametrize("fy, at, group", GRID, ids=IDS)
@@ -377,12 +374,7 @@ def _ids(cells: Any) -> list[str]:
 
 def _changes_table(s: Surfaces) -> dict[str, list[str]]:
     """The pack's "What changed since the last pack" table(s): measure -> cells."""
-    out: dict[str, list[str]] = {}
-    for tables in s.pptx_tables:
-        for rows in tables:
-            if rows and rows[0][0] == "Measure" and rows[0][1].startswith("Previous report"):
-                out.update({r[0]: r for r in rows[1:]})
-    return out
+    return _pptx_table(s, ["Measure", "Previous report"])
 
 
 @pytest.mark.parametrize("fy, at, group", GRID, ids=IDS)

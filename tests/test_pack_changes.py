@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from pptx import Presentation
 
 from pmo_data import fmt, metrics
-from pmo_data.db import Database, create_schema, insert_rows
+from pmo_data.db import Database, build_database
 from pmo_data.pack import build_pack, pack_content
 from pmo_data.pack import changes as since
 from pmo_data.pack import pptx as pack_pptx
@@ -75,21 +74,10 @@ TABLES: dict[str, list[dict]] = {
 }
 
 
-def _database(path: Path) -> Path:
-    con = duckdb.connect(str(path))
-    try:
-        create_schema(con)
-        for source, rows in TABLES.items():
-            insert_rows(con, source, rows)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
-
-
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with Database(_database(tmp_path_factory.mktemp("changes") / "pmo.duckdb")) as handle:
+    path = tmp_path_factory.mktemp("changes") / "pmo.duckdb"
+    with Database(build_database(path, TABLES)) as handle:
         yield handle
 
 
@@ -262,11 +250,7 @@ def test_the_slide_continues_and_shortens_long_names_at_a_word(db: Database) -> 
 
 
 def test_an_empty_database_shows_every_figure_as_not_comparable(tmp_path: Path) -> None:
-    path = tmp_path / "empty.duckdb"
-    con = duckdb.connect(str(path))
-    create_schema(con)
-    con.close()
-    with Database(path) as handle:
+    with Database(build_database(tmp_path / "empty.duckdb", {})) as handle:
         c = pack_content(handle, FY, AS_AT)
         tables = _change_slides(build_pack(handle, FY, AS_AT).pptx)
     assert set(c.changes["verdict"]) == {"not comparable"}

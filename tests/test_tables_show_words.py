@@ -22,17 +22,6 @@ from pmo_data import pages
 RAW = {"None", "nan", "NaN", "NaT", "<NA>"}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pmo_data.demo import write_demo_exports
-    from pmo_data.ingest import import_paths
-
-    base = tmp_path_factory.mktemp("words")
-    exports = write_demo_exports(base / "sample", as_at=date(2026, 11, 21))
-    assert import_paths(exports, base / "pmo.duckdb").version is not None
-    return base / "pmo.duckdb"
-
-
 def _problems(page: str, frame: pd.DataFrame, placeholder: str | None, index: int) -> list[str]:
     out = []
     missing = [str(c) for c in frame.columns if frame[c].isna().any()]
