@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from pmo_data import explore, sqlbox
+from pmo_data import explore, fmt, sqlbox
 from pmo_data.charts.explore import pivot_chart
 from pmo_data.downloads import csv_bytes, xlsx_bytes
 from pmo_data.text import md
@@ -99,7 +99,8 @@ def pivot_tab() -> None:
         notes.append(f"first {explore.MAX_PIVOT_COLUMNS} column values shown (All covers all)")
     if result.total_withheld:
         notes.append("no All total: the columns are in different units")
-    st.caption("; ".join(notes) + ". Blank cells are missing values, never zero.")
+    st.caption("; ".join(notes) + f". \"{fmt.NO_DATA.capitalize()}\" is a missing value, never "
+               "zero.")
     shown = result.table.rename(columns={r: cols[r].label for r in result.rows})
     ui.table(shown, column_config={
         c: st.column_config.NumberColumn(format="localized")
