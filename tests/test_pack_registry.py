@@ -43,7 +43,7 @@ def test_each_registered_slide_function_draws_its_slides_in_order(db: Database) 
     per = pack_pptx.CHANGE_ROWS_PER_SLIDE
     pages = {"changes": -(-len(c.changes) // per)}
     assert pages["changes"] == 2
-    # benchmarking draws nothing without peer data (tests/test_pack_network.py has peers)
+    # benchmarking draws nothing without peer data (tests/test_pack_benchmarking.py has peers)
     assert c.benchmarking is None
     pages["benchmarking"] = 0
     deck = Deck(title="t", author="a", stamp=datetime(2025, 11, 21), footer="f")

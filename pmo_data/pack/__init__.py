@@ -16,6 +16,10 @@ ways (``build_pack``):
 * **XLSX** (``xlsx``: ``SHEETS``): the data behind every chart and table, a sheet each, with a
   README of definitions (the metric catalogue).
 
+A part with nothing to show for a pack is left out of all three (the benchmarking part,
+``benchmarking``, without peer data). The trust's optional logo (``logo``) is on the title
+slide and the report's title.
+
 Adding a measure to the pack is one entry in the registry concerned (and its small function).
 Reproducible: the content depends only on the database and the parameters (no "now": the
 as-at date is the only date printed, document properties use it too; ordering is explicit).

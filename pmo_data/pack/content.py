@@ -30,9 +30,9 @@ from pmo_data import (
 from pmo_data.db import Database
 from pmo_data.downloads import plain
 from pmo_data.pack import changes as since_last
+from pmo_data.pack.benchmarking import Benchmarking, benchmarking
 from pmo_data.pack.formats import fmt_value
 from pmo_data.pack.logo import trust_logo
-from pmo_data.pack_network import Benchmarking, benchmarking
 from pmo_data.parse import fy_bounds, parse_fy
 from pmo_data.periods import previous_report_date
 from pmo_data.quality_scores import STALE_AFTER_DAYS
@@ -135,7 +135,7 @@ class PackContent:
     values: Mapping[str, metrics.MetricValue] = field(hash=False, repr=False)
     #: The trust's logo as PNG bytes (``pmo_data.pack.logo``), None when none is saved.
     logo: bytes | None = field(default=None, hash=False, repr=False)
-    #: This trust beside its peers (``pmo_data.pack_network``), None without peer data.
+    #: This trust beside its peers (``pmo_data.pack.benchmarking``), None without peer data.
     benchmarking: Benchmarking | None = field(default=None, hash=False, repr=False)
 
 

@@ -26,6 +26,7 @@ from pmo_data.charts.palette import (
     RAG_COLOURS,
 )
 from pmo_data.downloads import plain
+from pmo_data.pack.benchmarking import NOTE as BENCHMARKING_NOTE
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.formats import fmt_date
 from pmo_data.pack.sections import (
@@ -265,14 +266,12 @@ def risks_section(c: PackContent) -> str:
 def benchmarking_section(c: PackContent) -> str | None:
     """This trust beside its peers (the slide's table and sentence); None (no section)
     without peer data."""
-    from pmo_data.pack_network import NOTE
-
     b = c.benchmarking
     if b is None:
         return None
     rows = [[str(v) for v in r] for r in b.table.itertuples(index=False)]
     return (_table_html(list(b.table.columns), rows, num_cols=(1, 2, 4))
-            + f'<p class="note">{escape(b.sentence)} {escape(NOTE)}</p>')
+            + f'<p class="note">{escape(b.sentence)} {escape(BENCHMARKING_NOTE)}</p>')
 
 
 def sources_section(c: PackContent) -> str:

@@ -26,6 +26,7 @@ from pmo_data.charts.palette import (
     RAG_COLOURS,
 )
 from pmo_data.downloads import plain
+from pmo_data.pack.benchmarking import NOTE as BENCHMARKING_NOTE
 from pmo_data.pack.content import PackContent, icon_kind
 from pmo_data.pack.drawing import Deck, chart, rgb, table, text_box
 from pmo_data.pack.sections import (
@@ -335,11 +336,9 @@ def risks_slide(deck: Deck, c: PackContent, title: str) -> None:
 
 
 def benchmarking_slide(deck: Deck, c: PackContent, title: str) -> None:
-    """This trust beside its peers (``pmo_data.pack_network``): every shared metric's value,
+    """This trust beside its peers (``pmo_data.pack.benchmarking``): every shared metric's value,
     network median, interquartile range and rank, and the sentence; no slide without peer
     data."""
-    from pmo_data.pack_network import NOTE
-
     b = c.benchmarking
     if b is None:
         return
@@ -347,7 +346,7 @@ def benchmarking_slide(deck: Deck, c: PackContent, title: str) -> None:
     rows = [list(b.table.columns), *[[str(v) for v in r] for r in b.table.itertuples(
         index=False)]]
     table(slide, rows, 0.4, 1.2, 12.5, [3.6, 1.6, 1.8, 2.6, 1.1, 1.8], size=11)
-    text_box(slide, 0.4, 6.3, 12.5, 0.6, [f"{b.sentence} {NOTE}"], size=11,
+    text_box(slide, 0.4, 6.3, 12.5, 0.6, [f"{b.sentence} {BENCHMARKING_NOTE}"], size=11,
              colour=NHS_DARK_GREY)
 
 

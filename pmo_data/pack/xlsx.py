@@ -8,7 +8,7 @@ frame); written through ``pmo_data.downloads.xlsx_bytes`` (text never becomes a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,9 +74,10 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 
-def readme(c: PackContent) -> pd.DataFrame:
-    """The README sheet: the pack's parameters, one line per sheet of ``SHEETS``, and every
-    catalogue metric's definition."""
+def readme(c: PackContent, shown: Sequence[str] | None = None) -> pd.DataFrame:
+    """The README sheet: the pack's parameters, one line per sheet of ``SHEETS`` written
+    (``shown``: their names; default those whose frame is not None), and every catalogue
+    metric's definition."""
     rows = [
         ("Pack", "Report", f"{c.trust} PMO board report"),
         ("Pack", "Financial year", c.fy),
@@ -89,8 +90,10 @@ def readme(c: PackContent) -> pd.DataFrame:
         ("Pack", "Previous figures' financial year",
          f"{c.fy_then} (the financial year containing the previous report date)"),
     ]
+    if shown is None:
+        shown = [sheet.name for sheet in SHEETS if sheet.frame(c) is not None]
     rows += [("Sheet", sheet.name, sheet.description) for sheet in SHEETS
-             if sheet.frame(c) is not None]
+             if sheet.name in shown]
     rows += [("Metric", f"{d.code}: {d.name}",
               f"{d.definition} Unit: {d.unit or 'none'}; better: {d.direction}; "
               f"target: {d.target_source}; data owner: {d.data_owner}.")
@@ -100,6 +103,6 @@ def readme(c: PackContent) -> pd.DataFrame:
 
 def render_xlsx(c: PackContent) -> bytes:
     """The README, then each sheet of ``SHEETS``, dated the as-at date (repeatable bytes)."""
-    frames = {sheet.name: sheet.frame(c) for sheet in SHEETS}
-    sheets = {"README": readme(c), **{name: f for name, f in frames.items() if f is not None}}
+    frames = {sheet.name: frame for sheet in SHEETS if (frame := sheet.frame(c)) is not None}
+    sheets = {"README": readme(c, list(frames)), **frames}
     return xlsx_bytes(sheets, when=c.as_at)

@@ -15,7 +15,7 @@ from pmo_data import benchmark
 from pmo_data.db import Database
 from pmo_data.demo_peers import write_peer_snapshots
 from pmo_data.pack import build_pack
-from pmo_data.pack_network import TITLE
+from pmo_data.pack.benchmarking import TITLE
 from pmo_data.store import Store
 
 
