@@ -319,8 +319,8 @@ def profiles_section() -> None:
     """Saved and built-in profiles: export one as TOML, import a TOML file."""
     every = _all_profiles(_version())
     ui.table([{"Profile": p.name, "Sources": ", ".join(t.source for t in p.targets),
-                   "Kind": "built-in" if p.builtin else "saved",
-                   "Saved by": p.saved_by or ""} for p in every])
+               "Kind": "built-in" if p.builtin else "saved",
+               "Saved by": p.saved_by or ""} for p in every])
     left, right = st.columns(2)
     with left:
         chosen = st.selectbox("Export a profile", [p.name for p in every],

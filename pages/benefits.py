@@ -45,7 +45,7 @@ chart = charts.cash_releasing_by_fy_chart(by_fy)
 st.plotly_chart(chart.figure, alt=chart.summary)
 st.caption(md(chart.summary))
 ui.table(gov.for_display(by_fy),
-             column_config={"Target": money, "Realised": money})
+         column_config={"Target": money, "Realised": money})
 
 st.subheader("Benefits map")
 size_by = st.radio("Size flows by", ["value", "count"], horizontal=True, key="benefits_map_size",

@@ -51,7 +51,7 @@ compared = ui.call(value.comparison, **scope)
 withheld = [g.label for g in (compared.supported, compared.unsupported) if not g.comparable]
 table = value.comparison_table(compared)  # text cells; withheld columns greyed
 ui.table(table.style.map(lambda v: "color: #768692", subset=withheld) if withheld
-             else table)
+         else table)
 for group in (compared.supported, compared.unsupported):
     if group.reason:
         st.caption(f"**{md(group.label)}**: {md(group.reason)}")
@@ -94,8 +94,8 @@ st.subheader("Training's contribution")
 reach = ui.call(value.training_reach, **scope)
 show(charts.training_chart(reach))
 ui.table(value.training_table(reach), missing="no self-run projects",
-             column_config={"Trained staff per self-run project": st.column_config.NumberColumn(
-                 format="%.1f")})
+         column_config={"Trained staff per self-run project": st.column_config.NumberColumn(
+             format="%.1f")})
 st.caption("Self-run projects: active projects without Immersive PM or Coaching from the "
            "PMO, usually led by occasional project managers. Training records hold no names, "
            "so trained staff cannot be matched to the projects they lead.")

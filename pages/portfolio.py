@@ -37,7 +37,7 @@ def show(frame, labels=None, **kw) -> None:  # noqa: ANN001 - a portfolio DataFr
                                                  if c not in ("link", "Project")]])
     rag_columns = [{**portfolio.LABELS, **(labels or {})}[c] for c in portfolio.RAG_COLUMNS]
     ui.table(charts.style_rags(data, rag_columns),
-                 column_config={**DATES, **NUMBERS, **LINK, **WIDE}, **kw)
+             column_config={**DATES, **NUMBERS, **LINK, **WIDE}, **kw)
 
 
 st.subheader("Projects")

@@ -68,15 +68,15 @@ def ranking_panel() -> None:
         pick = st.selectbox("Project", list(names), format_func=lambda p: f"{p} {names[p]}",
                             key="explain_project")
         ui.table(prioritise.explain(ranking, pick), missing="",
-                     column_order=["Criterion", "Value", "Normalised (0-1)", "Weight",
-                                   "Weight share", "Contribution (points)"],
-                     column_config={
-                         "Value": st.column_config.TextColumn(width="medium"),
-                         "Normalised (0-1)": st.column_config.NumberColumn(format="%.2f"),
-                         "Weight": st.column_config.NumberColumn(format="%.0f"),
-                         "Weight share": st.column_config.NumberColumn(format="percent"),
-                         "Contribution (points)": st.column_config.NumberColumn(
-                             format="%.1f")})
+                 column_order=["Criterion", "Value", "Normalised (0-1)", "Weight",
+                               "Weight share", "Contribution (points)"],
+                 column_config={
+                     "Value": st.column_config.TextColumn(width="medium"),
+                     "Normalised (0-1)": st.column_config.NumberColumn(format="%.2f"),
+                     "Weight": st.column_config.NumberColumn(format="%.0f"),
+                     "Weight share": st.column_config.NumberColumn(format="percent"),
+                     "Contribution (points)": st.column_config.NumberColumn(
+                         format="%.1f")})
 
     st.markdown("**Saved weightings** (kept in the database for everyone)")
     save_col, load_col = st.columns(2)

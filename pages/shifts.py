@@ -33,5 +33,5 @@ st.markdown("**Projects by stage**")
 ui.table(shifts.stage_table(view))
 st.markdown("**Benefits planned and realised**")
 ui.table(shifts.benefits_table(view), missing=shifts.NO_VALUE,
-             column_config={c: st.column_config.NumberColumn(format="localized")
-                            for c in ("Planned (£)", "Realised (£)", "Realised %")})
+         column_config={c: st.column_config.NumberColumn(format="localized")
+                        for c in ("Planned (£)", "Realised (£)", "Realised %")})
